@@ -31,8 +31,10 @@ export function parseAppConfig(raw: unknown, baseDir: string, configPath: string
   const electionPath = resolveFrom(baseDir, c.election);
   const election = loadElection(electionPath);
   const dataDir = resolveFrom(baseDir, c.dataDir);
-  const source = c.source.type === 'folder' ? { ...c.source, path: resolveFrom(baseDir, c.source.path) } : c.source;
-  if (source.type === 'imap' && source.secretFile) source.secretFile = resolveFrom(baseDir, source.secretFile);
+  const source =
+    c.source.type === 'folder' ? { ...c.source, path: resolveFrom(baseDir, c.source.path) } : c.source;
+  if (source.type === 'imap' && source.secretFile)
+    source.secretFile = resolveFrom(baseDir, source.secretFile);
   return {
     ...c,
     source,
@@ -45,7 +47,9 @@ export function parseAppConfig(raw: unknown, baseDir: string, configPath: string
   };
 }
 
-export function loadAppConfig(path: string = process.env.BALLOT_INBOX_CONFIG ?? DEFAULT_CONFIG_PATH): AppConfig {
+export function loadAppConfig(
+  path: string = process.env.BALLOT_INBOX_CONFIG ?? DEFAULT_CONFIG_PATH,
+): AppConfig {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new ConfigError(`config file ${abs} does not exist (use --config FILE)`);
   let raw: unknown;

@@ -34,25 +34,42 @@ export const imapSourceSchema = z.strictObject({
   secretFile: z.string().min(1).optional(),
   mailbox: z.string().min(1).default('INBOX'),
   /** Sent with the IMAP ID command; 163/126/yeah.net refuse SELECT ("Unsafe Login") without it. */
-  clientInfo: z.record(z.string(), z.string()).default({ name: 'ballot-inbox', version: '0.1.0', vendor: 'ballot-inbox' }),
+  clientInfo: z
+    .record(z.string(), z.string())
+    .default({ name: 'ballot-inbox', version: '0.1.0', vendor: 'ballot-inbox' }),
   /** Use IDLE when the server offers it; otherwise (or when false) poll. */
   idle: z.boolean().default(true),
   pollSeconds: z.number().positive().default(60),
   onStored: mailAction.default({ action: 'flag', keyword: '$BallotInboxStored' }),
   onFailed: mailAction.default({ action: 'flag', keyword: '$BallotInboxFailed' }),
   reconnect: z
-    .strictObject({ minSeconds: z.number().positive().default(1), maxSeconds: z.number().positive().default(300) })
+    .strictObject({
+      minSeconds: z.number().positive().default(1),
+      maxSeconds: z.number().positive().default(300),
+    })
     .default({ minSeconds: 1, maxSeconds: 300 }),
 });
 
 export const limitsSchema = z.strictObject({
-  maxMailBytes: z.number().int().positive().default(64 * 1024 * 1024),
-  maxAttachmentBytes: z.number().int().positive().default(40 * 1024 * 1024),
+  maxMailBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+  maxAttachmentBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(40 * 1024 * 1024),
   maxAttachments: z.number().int().positive().default(200),
   maxPagesPerAttachment: z.number().int().positive().default(100),
   maxImagePixels: z.number().int().positive().default(120_000_000),
   maxArchiveEntries: z.number().int().positive().default(500),
-  maxArchiveExpandedBytes: z.number().int().positive().default(256 * 1024 * 1024),
+  maxArchiveExpandedBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
   maxArchiveRatio: z.number().positive().default(200),
   maxNestingDepth: z.number().int().positive().default(5),
   maxAttempts: z.number().int().positive().default(3),

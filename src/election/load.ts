@@ -44,7 +44,8 @@ export function parseElection(raw: unknown, baseDir: string, source = 'election'
   const problems: string[] = [];
 
   const closesAt = parseZonedDateTime(e.closesAt, e.timeZone);
-  if (!closesAt) problems.push(`election.closesAt: "${e.closesAt}" is not a date-time like 2024-01-23T24:00:00`);
+  if (!closesAt)
+    problems.push(`election.closesAt: "${e.closesAt}" is not a date-time like 2024-01-23T24:00:00`);
 
   const kinds = new Set<string>();
   const ballots: BallotKind[] = e.ballots.map((b, i) => {
@@ -60,9 +61,9 @@ export function parseElection(raw: unknown, baseDir: string, source = 'election'
         rawItems = [];
       } else rawItems = seed.data.items;
     }
-    const items: Item[] = (rawItems as { number: number; name: string; provincial?: boolean | undefined }[]).map(
-      (it) => ({ number: it.number, name: it.name, provincial: it.provincial ?? false }),
-    );
+    const items: Item[] = (
+      rawItems as { number: number; name: string; provincial?: boolean | undefined }[]
+    ).map((it) => ({ number: it.number, name: it.name, provincial: it.provincial ?? false }));
     const seen = new Set<number>();
     for (const it of items) {
       if (seen.has(it.number)) problems.push(`${at}.items: item number ${it.number} appears twice`);

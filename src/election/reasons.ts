@@ -30,7 +30,11 @@ export const REASONS = {
   unsupported_format: { zh: '不支持的文件格式', en: 'Unsupported file format', scope: 'intake' },
   corrupt_file: { zh: '文件损坏', en: 'Corrupt file', scope: 'intake' },
   too_large: { zh: '文件过大', en: 'File too large', scope: 'intake' },
-  decompression_bomb: { zh: '解压后过大(疑似压缩炸弹)', en: 'Expands too much (decompression bomb)', scope: 'intake' },
+  decompression_bomb: {
+    zh: '解压后过大(疑似压缩炸弹)',
+    en: 'Expands too much (decompression bomb)',
+    scope: 'intake',
+  },
   too_many_parts: { zh: '附件或页数过多', en: 'Too many attachments or pages', scope: 'intake' },
   encrypted: { zh: '文件已加密', en: 'Encrypted file', scope: 'intake' },
   no_ballot: { zh: '邮件中没有选票', en: 'No ballot in the mail', scope: 'intake' },

@@ -14,7 +14,11 @@ export interface MarkSet {
 export type Verdict =
   | { readonly status: 'valid'; readonly marks: readonly number[] }
   | { readonly status: 'invalid'; readonly reason: InvalidReason; readonly marks: readonly number[] }
-  | { readonly status: 'review'; readonly reasons: readonly ReviewReason[]; readonly marks: readonly number[] };
+  | {
+      readonly status: 'review';
+      readonly reasons: readonly ReviewReason[];
+      readonly marks: readonly number[];
+    };
 
 export type VerdictStatus = Verdict['status'];
 
@@ -46,10 +50,13 @@ export function judge(reading: MarkSet, ballot: BallotKind): Verdict {
 function countRule(count: number, ballot: BallotKind, marks: readonly number[]): Verdict {
   const { rules, maxMarks } = ballot;
   if (count === 0) {
-    return rules.blank === 'invalid' ? { status: 'invalid', reason: 'blank', marks } : { status: 'valid', marks };
+    return rules.blank === 'invalid'
+      ? { status: 'invalid', reason: 'blank', marks }
+      : { status: 'valid', marks };
   }
   if (count > maxMarks) return { status: 'invalid', reason: 'overvote', marks };
-  if (count < maxMarks && rules.underLimit === 'invalid') return { status: 'invalid', reason: 'undervote', marks };
+  if (count < maxMarks && rules.underLimit === 'invalid')
+    return { status: 'invalid', reason: 'undervote', marks };
   return { status: 'valid', marks };
 }
 

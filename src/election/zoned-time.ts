@@ -27,7 +27,14 @@ export function zoneOffsetMinutes(instant: Date, tz: string): number {
     second: '2-digit',
   }).formatToParts(instant);
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
 
@@ -46,7 +53,8 @@ export function parseZonedDateTime(text: string, tz: string): Date | null {
   const [y, mo, d, h = '0', mi = '0', s = '0'] = m.slice(1).map((v) => v ?? undefined) as string[];
   const hour = Number(h);
   if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31) return null;
-  if (hour > 24 || Number(mi) > 59 || Number(s) > 59 || (hour === 24 && (Number(mi) > 0 || Number(s) > 0))) return null;
+  if (hour > 24 || Number(mi) > 59 || Number(s) > 59 || (hour === 24 && (Number(mi) > 0 || Number(s) > 0)))
+    return null;
   const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), hour, Number(mi), Number(s));
   // Two passes settle the offset even across a DST change.
   let guess = wall - zoneOffsetMinutes(new Date(wall), tz) * 60_000;
@@ -56,9 +64,12 @@ export function parseZonedDateTime(text: string, tz: string): Date | null {
 
 /** Calendar day (YYYY-MM-DD) of an instant in `tz`, used to group intake per day. */
 export function localDay(instant: Date, tz: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
 }
 
 /** "2024-01-23 23:59:59" in `tz`, for humans. */

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+
+/**
+ * Commands whose stage is not built yet say so and fail, rather than pretend.
+ * Each entry disappears when its command gets a real implementation.
+ */
+export const NOT_BUILT: readonly { name: string; args?: string; description: string }[] = [
+  {
+    name: 'scan',
+    args: '[files...]',
+    description: 'Read ballots from image, PDF or .eml files and print what was read',
+  },
+  {
+    name: 'ingest',
+    args: '[paths...]',
+    description: 'Ingest .eml files or folders of them into the database',
+  },
+  { name: 'run', description: 'Run the daemon: watch the configured source, read, judge, record' },
+  { name: 'reprocess', description: 'Re-read stored originals with the current recognizer and config' },
+  { name: 'review', description: 'Serve the staff review site' },
+  { name: 'user', description: 'Manage staff accounts' },
+  { name: 'report', description: 'Write the tally report (HTML, CSV, XLSX)' },
+];
+
+export function registerNotBuilt(program: Command): void {
+  for (const c of NOT_BUILT) {
+    program
+      .command(c.args ? `${c.name} ${c.args}` : c.name)
+      .description(`${c.description} (not built yet)`)
+      .allowUnknownOption(true)
+      .action(() => {
+        process.stderr.write(`ballot-inbox ${c.name}: not built yet in this version.\n`);
+        process.exitCode = 2;
+      });
+  }
+}

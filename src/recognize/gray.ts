@@ -1,0 +1,58 @@
+/**
+ * A single-channel 8-bit raster. In the recognizer the channel is "ink darkness":
+ * 0 is paper, 255 is full ink, so sums and coverages read directly as amounts of ink.
+ */
+export interface Gray {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+/** A 0/1 mask of the same shape as a Gray. */
+export interface Mask {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+export function emptyMask(width: number, height: number): Mask {
+  return { width, height, data: new Uint8Array(width * height) };
+}
+
+/** Copy a rectangle (clipped to the image) into a new raster. */
+export function crop(img: Gray, x: number, y: number, w: number, h: number): Gray {
+  const x0 = Math.max(0, Math.round(x));
+  const y0 = Math.max(0, Math.round(y));
+  const x1 = Math.min(img.width, Math.round(x + w));
+  const y1 = Math.min(img.height, Math.round(y + h));
+  const cw = Math.max(0, x1 - x0);
+  const ch = Math.max(0, y1 - y0);
+  const out = new Uint8Array(cw * ch);
+  for (let yy = 0; yy < ch; yy++) {
+    const src = (y0 + yy) * img.width + x0;
+    out.set(img.data.subarray(src, src + cw), yy * cw);
+  }
+  return { width: cw, height: ch, data: out };
+}
+
+/** Rotate by a multiple of 90° clockwise. */
+export function rotate90(img: Gray, quarterTurns: number): Gray {
+  const q = ((quarterTurns % 4) + 4) % 4;
+  if (q === 0) return img;
+  const { width: w, height: h, data } = img;
+  if (q === 2) {
+    const out = new Uint8Array(w * h);
+    for (let i = 0, n = w * h; i < n; i++) out[n - 1 - i] = data[i]!;
+    return { width: w, height: h, data: out };
+  }
+  const out = new Uint8Array(w * h);
+  // Output is h wide and w tall.
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = data[y * w + x]!;
+      if (q === 1) out[x * h + (h - 1 - y)] = v;
+      else out[(w - 1 - x) * h + y] = v;
+    }
+  }
+  return { width: h, height: w, data: out };
+}
