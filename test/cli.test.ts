@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** The CLI as a user runs it: the compiled bin (npm ci / npm test build dist/ first). */
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [resolve('bin/ballot-inbox.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LOG_FORMAT: 'json', ...env },
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'cli-'));
+
+describe('ballot-inbox CLI', () => {
+  it('--help lists every command', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['scan', 'ingest', 'run', 'tally', 'reprocess', 'review', 'report', 'audit']) {
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
+    }
+  });
+
+  it('tally --json on an empty database prints zero counts for all 39 + 8 items', () => {
+    const db = join(tmp(), 'empty.db');
+    const r = cli(['tally', '--json', '--db', db]);
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout);
+    expect(Object.keys(t.projects.votes)).toEqual(Array.from({ length: 39 }, (_, i) => String(i + 1)));
+    expect(Object.keys(t.districts.votes)).toEqual(Array.from({ length: 8 }, (_, i) => String(i + 1)));
+    expect(t.projects.ballots).toEqual({ valid: 0, invalid: 0, review: 0 });
+    expect(t.districts.invalid_by_reason).toEqual({ blank: 0, overvote: 0 });
+    expect(t.mails).toEqual({ received: 0, late: 0, duplicate: 0, without_ballot: 0, failed: 0 });
+  });
+
+  it('tally without --json is a readable ranking labelled from the seeds', () => {
+    const r = cli(['tally', '--db', join(tmp(), 'e.db')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('青少年儿童近视防控及视力筛查');
+    expect(r.stdout).toContain('市城乡一体化示范区');
+  });
+
+  it('refuses a config with a misspelt key, naming it', () => {
+    const dir = tmp();
+    const election = JSON.parse(readFileSync('config/election-2023.json', 'utf8'));
+    election.election.ballots[0].maxMark = election.election.ballots[0].maxMarks;
+    election.election.ballots[0].items = resolve('seeds/2023/projects.json');
+    election.election.ballots[1].items = resolve('seeds/2023/districts.json');
+    writeFileSync(join(dir, 'election.json'), JSON.stringify(election));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ election: 'election.json' }));
+    const r = cli(['tally', '--json', '--config', join(dir, 'config.json'), '--db', join(dir, 'x.db')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('election.ballots[0].maxMark: unknown key');
+    expect(r.stdout).toBe('');
+  });
+
+  it('refuses an impossible limit, naming the key', () => {
+    const dir = tmp();
+    const election = JSON.parse(readFileSync('config/election-2023.json', 'utf8'));
+    election.election.ballots[1].maxMarks = 0;
+    election.election.ballots[0].items = resolve('seeds/2023/projects.json');
+    election.election.ballots[1].items = resolve('seeds/2023/districts.json');
+    writeFileSync(join(dir, 'election.json'), JSON.stringify(election));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ election: 'election.json' }));
+    const r = cli(['tally', '--config', join(dir, 'config.json'), '--db', join(dir, 'x.db')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('election.ballots[1].maxMarks');
+  });
+
+  it('audit verify passes on a new database and prints the head', () => {
+    const r = cli(['audit', 'verify', '--db', join(tmp(), 'a.db')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/audit chain OK: 0 entries, head 0{64}/);
+  });
+});
