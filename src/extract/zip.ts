@@ -240,9 +240,14 @@ function readZip64Extra(
       let q = p + 4;
       const end = Math.min(extra.length, q + size);
       // The fields appear only for the values that overflowed, in this fixed order.
-      if (want.uncompressed && q + 8 <= end)
-        ((out.uncompressed = Number(extra.readBigUInt64LE(q))), (q += 8));
-      if (want.compressed && q + 8 <= end) ((out.compressed = Number(extra.readBigUInt64LE(q))), (q += 8));
+      if (want.uncompressed && q + 8 <= end) {
+        out.uncompressed = Number(extra.readBigUInt64LE(q));
+        q += 8;
+      }
+      if (want.compressed && q + 8 <= end) {
+        out.compressed = Number(extra.readBigUInt64LE(q));
+        q += 8;
+      }
       if (want.offset && q + 8 <= end) out.offset = Number(extra.readBigUInt64LE(q));
       return out;
     }
