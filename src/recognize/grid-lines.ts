@@ -1,0 +1,69 @@
+/**
+ * Line positions from projections of an upright line mask. Pure: takes per-row (or
+ * per-column) counts of line pixels and returns the centres of the lines.
+ */
+export interface Line {
+  readonly pos: number;
+  /** Fraction of the table's extent the line covers (1 = full length). */
+  readonly strength: number;
+}
+
+/**
+ * `profile[i]` = line pixels on row i; `extent` = length a full line would have.
+ * A line is a run of rows whose count reaches `minFraction` of the extent; rows of one
+ * thick or slightly tilted line are merged, and lines closer than `minGap` are one line.
+ */
+export function linesFromProfile(
+  profile: ArrayLike<number>,
+  extent: number,
+  minFraction = 0.35,
+  minGap = 6,
+): Line[] {
+  const lines: Line[] = [];
+  const n = profile.length;
+  let i = 0;
+  while (i < n) {
+    if (profile[i]! < extent * minFraction) {
+      i++;
+      continue;
+    }
+    let wsum = 0;
+    let sum = 0;
+    let peak = 0;
+    while (i < n && profile[i]! >= extent * minFraction * 0.5) {
+      wsum += profile[i]! * i;
+      sum += profile[i]!;
+      peak = Math.max(peak, profile[i]!);
+      i++;
+    }
+    const pos = wsum / sum;
+    const prev = lines[lines.length - 1];
+    if (prev && pos - prev.pos < minGap) {
+      if (peak / extent > prev.strength)
+        lines[lines.length - 1] = { pos, strength: Math.min(1, peak / extent) };
+      continue;
+    }
+    lines.push({ pos, strength: Math.min(1, peak / extent) });
+  }
+  return lines;
+}
+
+/** Sum of a band of rows (axis 'h') or columns (axis 'v') of a 0/1 or 0/255 raster, as counts of set pixels. */
+export function profile(data: Uint8Array, width: number, height: number, axis: 'h' | 'v'): Float64Array {
+  if (axis === 'h') {
+    const p = new Float64Array(height);
+    for (let y = 0; y < height; y++) {
+      let s = 0;
+      const row = y * width;
+      for (let x = 0; x < width; x++) if (data[row + x]! > 127) s++;
+      p[y] = s;
+    }
+    return p;
+  }
+  const p = new Float64Array(width);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) if (data[row + x]! > 127) p[x]!++;
+  }
+  return p;
+}

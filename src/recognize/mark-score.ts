@@ -1,0 +1,116 @@
+import { label } from './components.js';
+import type { Gray, Mask } from './gray.js';
+import type { Box } from './reading.js';
+
+export interface CellScore {
+  /** Ink of the mark strokes attributed to the cell, per unit of inner cell area. */
+  readonly score: number;
+  /** Fraction of the inner cell covered by ink: near 1 for a cell filled solid. */
+  readonly fill: number;
+  /** Strokes attributed to the cell. */
+  readonly strokes: number;
+  /** Some of the attributed ink lies outside the cell (a tick over the border). */
+  readonly spills: boolean;
+}
+
+export interface MarkScoring {
+  readonly cells: readonly CellScore[];
+  /** Ink strokes touching a vote cell but attributed to none (mostly outside the vote column). */
+  readonly strayStrokes: number;
+}
+
+/** The inner part of a cell, away from its ruled border. */
+export function innerBox(b: Box, shrink = 0.14): Box {
+  const dx = Math.max(2, Math.round(b.width * shrink));
+  const dy = Math.max(2, Math.round(b.height * shrink));
+  return {
+    x: b.x + dx,
+    y: b.y + dy,
+    width: Math.max(1, b.width - 2 * dx),
+    height: Math.max(1, b.height - 2 * dy),
+  };
+}
+
+/**
+ * Score every vote cell by the ink strokes that belong to it. Table lines are removed
+ * first; then each connected stroke is given whole to the vote cell holding the
+ * largest share of it, so a big tick crossing into the next row marks only its own
+ * row, and a stroke lying mostly in the name column (a dot, a note, a signature
+ * tail) marks nothing.
+ */
+export function scoreVoteCells(
+  dark: Gray,
+  lines: Mask,
+  cells: readonly Box[],
+  level: number,
+  rowHeight: number,
+): MarkScoring {
+  const { width: w, height: h } = dark;
+  const ink = new Uint8Array(w * h);
+  for (let i = 0; i < ink.length; i++) ink[i] = dark.data[i]! >= level && !lines.data[i] ? 1 : 0;
+  const cellAt = new Int32Array(w * h).fill(-1);
+  const inner = cells.map((b) => innerBox(b));
+  cells.forEach((b, k) => {
+    for (let y = Math.max(0, Math.floor(b.y)); y < Math.min(h, Math.ceil(b.y + b.height)); y++) {
+      for (let x = Math.max(0, Math.floor(b.x)); x < Math.min(w, Math.ceil(b.x + b.width)); x++)
+        cellAt[y * w + x] = k;
+    }
+  });
+  const lab = label({ width: w, height: h, data: ink });
+  const n = lab.components.length;
+  const inCell = new Map<number, number>();
+  const innerCount = new Map<number, number>();
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const l = lab.labels[i]!;
+      if (!l) continue;
+      const k = cellAt[i]!;
+      if (k < 0) continue;
+      const key = l * (cells.length + 1) + k;
+      inCell.set(key, (inCell.get(key) ?? 0) + 1);
+      const b = inner[k]!;
+      if (x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height) {
+        innerCount.set(key, (innerCount.get(key) ?? 0) + 1);
+      }
+    }
+  }
+  // For each stroke, its best cell.
+  const best = new Map<number, { k: number; count: number }>();
+  for (const [key, count] of inCell) {
+    const l = Math.floor(key / (cells.length + 1));
+    const k = key % (cells.length + 1);
+    const cur = best.get(l);
+    if (!cur || count > cur.count) best.set(l, { k, count });
+  }
+  const ink2 = new Float64Array(cells.length);
+  const strokes = new Int32Array(cells.length);
+  const spills = new Uint8Array(cells.length);
+  let stray = 0;
+  const minExtent = Math.max(3, rowHeight * 0.18);
+  for (const [l, { k, count }] of best) {
+    const c = lab.components[l - 1]!;
+    const extent = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
+    // Specks (photocopy dust, JPEG noise) are too small to be a tick.
+    if (extent < minExtent) continue;
+    const innerPx = innerCount.get(l * (cells.length + 1) + k) ?? 0;
+    if (count < c.area * 0.35 || innerPx < c.area * 0.12) {
+      stray++;
+      continue;
+    }
+    ink2[k]! += c.area;
+    strokes[k]!++;
+    if (count < c.area) spills[k] = 1;
+  }
+  void n;
+  const out: CellScore[] = cells.map((_, k) => {
+    const b = inner[k]!;
+    let filled = 0;
+    for (let y = b.y; y < b.y + b.height && y < h; y++) {
+      for (let x = b.x; x < b.x + b.width && x < w; x++) if (dark.data[y * w + x]! >= level) filled++;
+    }
+    const area = b.width * b.height;
+    return { score: ink2[k]! / area, fill: filled / area, strokes: strokes[k]!, spills: spills[k] === 1 };
+  });
+  return { cells: out, strayStrokes: stray };
+}

@@ -1,0 +1,290 @@
+import type { Election } from '../election/election.js';
+import type { ReviewReason } from '../election/reasons.js';
+import { encodeBallotPng } from './ballot-image.js';
+import { tableConfidence } from './confidence.js';
+import type { TableCandidate } from './find-tables.js';
+import { crop, type Gray } from './gray.js';
+import { warp, type Point } from './homography.js';
+import { matchKind } from './kind-match.js';
+import { guessLayout, type Half } from './layout.js';
+import { innerBox, scoreVoteCells } from './mark-score.js';
+import type { DigitReader } from './ocr.js';
+import type { BallotReading, Box, ItemReading } from './reading.js';
+import { mapRows, type RowMap, type SerialCell } from './row-map.js';
+import { findRuling, gaps, isSideways, median, turn, type TableGrid } from './table-grid.js';
+import { decide, decisionMargin, pageThresholds } from './thresholds.js';
+
+export interface TableContext {
+  readonly election: Election;
+  readonly digits: DigitReader;
+  /** Ink level (darkness 0..255) for printed text and lines on this page. */
+  readonly textLevel: number;
+  /** Lower ink level for marks, so light pencil still counts. */
+  readonly markLevel: number;
+  /** Page quality 0..1 (contrast, sharpness). */
+  readonly quality: number;
+}
+
+export type TableResult =
+  { readonly ok: true; readonly ballot: BallotReading } | { readonly ok: false; readonly why: string };
+
+const MARGIN = 8;
+
+function dist(a: Point, b: Point): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1]);
+}
+
+function cellBox(g: TableGrid, r: number, c: number): Box {
+  const y0 = g.rows[r]!;
+  const y1 = g.rows[r + 1]!;
+  const x0 = g.cols[c]!;
+  const x1 = g.cols[c + 1]!;
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** Ink fraction of the inner cell, table lines excluded. */
+function cellInk(g: TableGrid, b: Box, level: number): number {
+  const ib = innerBox(b, 0.12);
+  const { width: w } = g.dark;
+  let n = 0;
+  const x0 = Math.round(ib.x);
+  const y0 = Math.round(ib.y);
+  const x1 = Math.round(ib.x + ib.width);
+  const y1 = Math.round(ib.y + ib.height);
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = y * w + x;
+      if (g.dark.data[i]! >= level && !g.lineMask.data[i]) n++;
+    }
+  }
+  return n / Math.max(1, (x1 - x0) * (y1 - y0));
+}
+
+interface Analysis {
+  readonly grid: TableGrid;
+  readonly halves: readonly Half[];
+  readonly rowMap: RowMap;
+  readonly orientationMargin: number;
+}
+
+async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableContext): Promise<SerialCell[]> {
+  const cells: SerialCell[] = [];
+  const rowCount = g.rows.length - 1;
+  for (let h = 0; h < halves.length; h++) {
+    const c = halves[h]!.serial;
+    // Stack the serial cells (lines wiped) into one strip, a blank gap between rows,
+    // and read it in one OCR call: much faster than a call per cell.
+    const parts: { row: number; img: Gray; ink: boolean }[] = [];
+    for (let r = 0; r < rowCount; r++) {
+      const b = cellBox(g, r, c);
+      const ink = cellInk(g, b, ctx.textLevel) > 0.006;
+      const ib = innerBox(b, 0.1);
+      const img = crop(g.dark, ib.x, ib.y, ib.width, ib.height);
+      // Wipe residues of ruling inside the crop.
+      const ox = Math.max(0, Math.round(ib.x));
+      const oy = Math.max(0, Math.round(ib.y));
+      for (let y = 0; y < img.height; y++) {
+        for (let x = 0; x < img.width; x++) {
+          if (g.lineMask.data[(oy + y) * g.dark.width + ox + x]) img.data[y * img.width + x] = 0;
+        }
+      }
+      parts.push({ row: r, img, ink });
+    }
+    const width = Math.max(1, ...parts.map((p) => p.img.width));
+    const gap = Math.max(8, Math.round(median(gaps(g.rows)) * 0.6));
+    const height = parts.reduce((s, p) => s + p.img.height + gap, gap);
+    const strip = new Uint8Array(width * height);
+    const spans: { row: number; y0: number; y1: number }[] = [];
+    let y = gap;
+    for (const p of parts) {
+      for (let yy = 0; yy < p.img.height; yy++) {
+        strip.set(p.img.data.subarray(yy * p.img.width, (yy + 1) * p.img.width), (y + yy) * width);
+      }
+      spans.push({ row: p.row, y0: y, y1: y + p.img.height });
+      y += p.img.height + gap;
+    }
+    const lines = await ctx.digits.lines({ width, height, data: strip });
+    const read = new Map<number, number>();
+    for (const line of lines) {
+      const digits = line.text.replace(/\D/g, '');
+      if (!digits || digits.length > 3 || line.confidence < 40) continue;
+      const cy = (line.y0 + line.y1) / 2;
+      const span = spans.find((s) => cy >= s.y0 - gap / 2 && cy < s.y1 + gap / 2);
+      if (span && !read.has(span.row)) read.set(span.row, Number(digits));
+    }
+    for (const p of parts) cells.push({ half: h, row: p.row, hasInk: p.ink, ocr: read.get(p.row) ?? null });
+  }
+  return cells;
+}
+
+async function analyse(g0: TableGrid, ctx: TableContext): Promise<Analysis | { why: string }> {
+  let g = g0;
+  if (g.rows.length < 3 || g.cols.length < 3)
+    return { why: `only ${g.rows.length} x ${g.cols.length} ruling lines` };
+  if (isSideways(g)) g = turn(g, 1);
+  if (g.rows.length < 3 || g.cols.length < 3) return { why: 'ruling lost after turning' };
+  const layoutOf = (grid: TableGrid) => {
+    const widths = gaps(grid.cols);
+    const occupied: boolean[][] = [];
+    for (let r = 0; r < grid.rows.length - 1; r++) {
+      occupied.push(widths.map((_, c) => cellInk(grid, cellBox(grid, r, c), ctx.textLevel) > 0.006));
+    }
+    return guessLayout(widths, occupied);
+  };
+  let layout = layoutOf(g);
+  if (!layout) return { why: 'no name column between a serial and a vote column' };
+  if (layout.upsideDown) {
+    g = turn(g, 2);
+    const again = layoutOf(g);
+    if (!again) return { why: 'layout lost after turning' };
+    layout = { ...again, orientationMargin: layout.orientationMargin };
+  }
+  const rowMap = mapRows(await readSerials(g, layout.halves, ctx), layout.halves.length);
+  // Occupancy can be fooled (a vote column full of marks); OCR of the serials is the
+  // second witness. If it reads the other way up much better, believe it.
+  if (rowMap.read === 0 || rowMap.agreeing / Math.max(1, rowMap.read) < 0.5) {
+    const flipped = turn(g, 2);
+    const fl = layoutOf(flipped);
+    if (fl) {
+      const fm = mapRows(await readSerials(flipped, fl.halves, ctx), fl.halves.length);
+      if (fm.agreeing > rowMap.agreeing + 2) {
+        return { grid: flipped, halves: fl.halves, rowMap: fm, orientationMargin: 0 };
+      }
+    }
+  }
+  return { grid: g, halves: layout.halves, rowMap, orientationMargin: layout.orientationMargin };
+}
+
+export async function readTable(page: Gray, cand: TableCandidate, ctx: TableContext): Promise<TableResult> {
+  const t0 = performance.now();
+  const [tl, tr, br, bl] = cand.quad;
+  const w = Math.round(Math.max(dist(tl, tr), dist(bl, br))) + 2 * MARGIN;
+  const h = Math.round(Math.max(dist(tl, bl), dist(tr, br))) + 2 * MARGIN;
+  if (w < 40 || h < 40) return { ok: false, why: 'table too small' };
+  const dark = warp(page, cand.quad, w, h, MARGIN);
+  const lineSrc = new Uint8Array(cand.lines.data.length);
+  for (let i = 0; i < lineSrc.length; i++) lineSrc[i] = cand.lines.data[i] ? 255 : 0;
+  const lineImg = warp({ width: page.width, height: page.height, data: lineSrc }, cand.quad, w, h, MARGIN);
+  const found = await analyse(findRuling(dark, lineImg, 0), ctx);
+  if ('why' in found) return { ok: false, why: found.why };
+  const { grid: g, halves, rowMap } = found;
+  const tLayout = performance.now();
+
+  const reads = rowMap.slots.filter((s) => s.ocr !== null).map((s) => s.ocr!);
+  const kindMatch = matchKind(
+    { rowCount: rowMap.slots.length, maxSerialRead: reads.length ? Math.max(...reads) : null, titleText: '' },
+    ctx.election.ballots,
+  );
+  if (!kindMatch || kindMatch.score < 0.45)
+    return { ok: false, why: `matches no ballot kind (${rowMap.slots.length} rows)` };
+  const kind = kindMatch.kind;
+
+  const rowH = median(gaps(g.rows));
+  const voteBoxes = rowMap.slots.map((s) => cellBox(g, s.row, halves[s.half]!.vote));
+  const scoring = scoreVoteCells(g.dark, g.lineMask, voteBoxes, ctx.markLevel, rowH);
+  const thresholds = pageThresholds(scoring.cells.map((c) => c.score));
+
+  const doubts = new Set<ReviewReason>();
+  const notes: string[] = [];
+  const items: ItemReading[] = [];
+  const margins: number[] = [];
+  const byNumber = new Map(rowMap.slots.map((s, k) => [s.number, k] as const));
+  for (const item of kind.items) {
+    const k = byNumber.get(item.number);
+    if (k === undefined) {
+      items.push({ number: item.number, score: 0, decision: 'uncertain', box: null, note: 'row not found' });
+      doubts.add('row_unplaced');
+      margins.push(0);
+      continue;
+    }
+    const cs = scoring.cells[k]!;
+    const d = decide(cs.score, cs.fill, thresholds);
+    const box = voteBoxes[k]!;
+    const rounded: Box = {
+      x: Math.round(box.x),
+      y: Math.round(box.y),
+      width: Math.round(box.width),
+      height: Math.round(box.height),
+    };
+    const score = Math.round(cs.score * 10000) / 10000;
+    if (d.decision === 'uncertain') {
+      items.push({ number: item.number, score, decision: 'uncertain', box: rounded, note: d.note });
+      if (d.note === 'filled') doubts.add('correction');
+      else doubts.add('marginal_mark');
+    } else {
+      items.push({
+        number: item.number,
+        score,
+        decision: d.decision,
+        box: rounded,
+        ...(cs.spills ? { note: 'spills over the cell border' } : {}),
+      });
+    }
+    margins.push(d.decision === 'uncertain' ? 0 : decisionMargin(cs.score, thresholds));
+  }
+  if (rowMap.slots.length > kind.items.length) {
+    doubts.add('row_unplaced');
+    notes.push(`${rowMap.slots.length} item rows, the ${kind.kind} ballot has ${kind.items.length}`);
+  }
+  if (!kindMatch.rowsMatch || kindMatch.margin < 0.2) {
+    doubts.add('kind_uncertain');
+    notes.push(
+      `kind ${kind.kind} scored ${kindMatch.score.toFixed(2)}, margin ${kindMatch.margin.toFixed(2)}`,
+    );
+  }
+  const ocrAgreement = rowMap.read === 0 ? 0 : rowMap.agreeing / rowMap.read;
+  if (rowMap.conflicts.length > 0 || rowMap.read < rowMap.slots.length * 0.5) {
+    doubts.add('ocr_disagrees');
+    notes.push(
+      `serial OCR read ${rowMap.read}/${rowMap.slots.length} rows, ${rowMap.conflicts.length} disagree with the row order` +
+        (rowMap.conflicts.length ? ` (${rowMap.conflicts.map(([s, o]) => `${s}→${o}`).join(', ')})` : ''),
+    );
+  }
+  if (cand.touchesEdge) {
+    doubts.add('table_incomplete');
+    notes.push('the table reaches the edge of the image');
+  }
+  if (ctx.quality < 0.35) {
+    doubts.add('low_quality');
+    notes.push(`image quality ${ctx.quality.toFixed(2)}`);
+  }
+  if (scoring.strayStrokes > 0) notes.push(`${scoring.strayStrokes} stroke(s) near vote cells not counted`);
+
+  const confidence = tableConfidence({
+    markMargins: margins,
+    ocrAgreement,
+    kindScore: kindMatch.score,
+    kindMargin: kindMatch.margin,
+    quality: ctx.quality,
+    complete: !cand.touchesEdge,
+  });
+  const image = await encodeBallotPng(g.dark);
+  const ballot: BallotReading = {
+    kind: kind.kind,
+    kindConfidence: Math.round(Math.min(1, kindMatch.score) * 1000) / 1000,
+    method: 'image',
+    items,
+    confidence,
+    doubts: [...doubts],
+    notes,
+    region: cand.quad.map(([x, y]) => [Math.round(x), Math.round(y)] as const),
+    image,
+    evidence: {
+      thresholds,
+      rows: g.rows.length - 1,
+      columns: g.cols.length - 1,
+      halves: halves.length,
+      turns: g.turns,
+      headerRows: rowMap.headerRows,
+      ocrRead: rowMap.read,
+      ocrAgreeing: rowMap.agreeing,
+      orientationMargin: found.orientationMargin,
+      strayStrokes: scoring.strayStrokes,
+      textLevel: ctx.textLevel,
+      markLevel: ctx.markLevel,
+      quality: ctx.quality,
+      ms: { layout: Math.round(tLayout - t0), total: Math.round(performance.now() - t0) },
+    },
+  };
+  return { ok: true, ballot };
+}

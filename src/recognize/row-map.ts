@@ -1,0 +1,66 @@
+/**
+ * Which item each table row holds. Two witnesses: the row sequence (items are
+ * numbered down each half, halves left to right) and OCR of the serial cell.
+ * They must agree; where they do not, the ballot goes to a person. Pure.
+ */
+export interface SerialCell {
+  readonly half: number;
+  readonly row: number;
+  /** The serial cell holds ink (a number, or header text). */
+  readonly hasInk: boolean;
+  /** The number OCR read, null when it read none. */
+  readonly ocr: number | null;
+}
+
+export interface Slot {
+  readonly half: number;
+  readonly row: number;
+  /** Item number from the row sequence. */
+  readonly number: number;
+  readonly ocr: number | null;
+}
+
+export interface RowMap {
+  readonly slots: readonly Slot[];
+  /** Rows above the first item row (header, a title merged into the table). */
+  readonly headerRows: number;
+  /** Slots whose serial OCR read a number. */
+  readonly read: number;
+  /** Of those, how many read the number the sequence gives. */
+  readonly agreeing: number;
+  /** Slots whose OCR read a different number, as [sequence, ocr]. */
+  readonly conflicts: readonly (readonly [number, number])[];
+}
+
+export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap {
+  const byHalf: SerialCell[][] = Array.from({ length: halfCount }, () => []);
+  for (const c of cells) byHalf[c.half]?.push(c);
+  for (const h of byHalf) h.sort((a, b) => a.row - b.row);
+  const anyOcr = cells.some((c) => c.ocr !== null);
+
+  // The first item row: where the first half's serial reads 1; else the first row any OCR read; else below one header row.
+  let headerRows = 1;
+  const first = byHalf[0] ?? [];
+  const one = first.find((c) => c.ocr === 1);
+  if (one) headerRows = one.row;
+  else if (anyOcr) headerRows = Math.min(...cells.filter((c) => c.ocr !== null).map((c) => c.row));
+
+  const slots: Slot[] = [];
+  let seq = 0;
+  for (let h = 0; h < halfCount; h++) {
+    const half = byHalf[h]!;
+    // Rows after the last numbered one are footnotes merged into the table, not items.
+    const lastNumbered = anyOcr
+      ? Math.max(-1, ...half.filter((c) => c.ocr !== null).map((c) => c.row))
+      : Infinity;
+    for (const c of half) {
+      if (c.row < headerRows || !c.hasInk) continue;
+      if (c.row > lastNumbered) continue;
+      seq++;
+      slots.push({ half: h, row: c.row, number: seq, ocr: c.ocr });
+    }
+  }
+  const read = slots.filter((s) => s.ocr !== null);
+  const conflicts = read.filter((s) => s.ocr !== s.number).map((s) => [s.number, s.ocr!] as const);
+  return { slots, headerRows, read: read.length, agreeing: read.length - conflicts.length, conflicts };
+}
