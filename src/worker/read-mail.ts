@@ -50,8 +50,6 @@ export interface ReadMail {
   readonly attachments: readonly ReadAttachment[];
   readonly pages: number;
   readonly ballots: number;
-  /** Non-fatal problems the parser reported, kept with the mail for staff. */
-  readonly problems: readonly unknown[];
 }
 
 /** A stage failed in a way a retry may cure (reader crash, timeout): the mail attempt fails as a whole. */
@@ -69,6 +67,7 @@ export interface ReadContext {
 }
 
 const INTAKE_REASONS = new Set<string>([
+  'parse_failed',
   'unsupported_format',
   'corrupt_file',
   'too_large',
@@ -244,6 +243,20 @@ export async function readMail(ctx: ReadContext, parsed: ParsedMailLike): Promis
       0,
     );
   }
+  // Parts the parser refused (beyond limits.maxAttachments, too large) still show up for staff.
+  for (const problem of parsed.problems) {
+    attachments.push({
+      parent: null,
+      partPath: problem.path,
+      filename: null,
+      declaredType: null,
+      format: null,
+      origin: 'attachment',
+      size: 0,
+      sha256: BlobStore.hash(Buffer.alloc(0)),
+      outcome: { status: 'rejected', reason: intakeReason(problem.reason), detail: problem.detail },
+    });
+  }
   await Promise.all(pending);
   let pages = 0;
   let ballots = 0;
@@ -252,5 +265,5 @@ export async function readMail(ctx: ReadContext, parsed: ParsedMailLike): Promis
     pages += a.outcome.pages.length;
     for (const p of a.outcome.pages) ballots += p.ballots.length;
   }
-  return { attachments, pages, ballots, problems: parsed.problems };
+  return { attachments, pages, ballots };
 }

@@ -27,7 +27,8 @@ export interface ParsedMailLike {
   readonly subject: string | null;
   readonly date: Date | null;
   readonly parts: readonly MailPartLike[];
-  readonly problems: readonly unknown[];
+  /** Parts the parser left out (over the size or count limit), to be recorded as rejected. */
+  readonly problems: readonly { readonly path: string; readonly reason: string; readonly detail: string }[];
 }
 
 export type ParseMailResult =
@@ -50,6 +51,8 @@ export interface Stages {
   readonly parseMail: ParseMailFn;
   readonly extractPages: ExtractPagesFn;
   readonly reader: PageReader;
+  /** Pages read at the same time (recognizer worker threads). */
+  readonly workers: number;
   /** Recorded with every reading so a re-read can tell which version read what. */
   readonly recognizerVersion: string;
 }
