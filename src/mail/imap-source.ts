@@ -197,6 +197,8 @@ export function createImapSource(
           for (const msg of messages) {
             if (stop?.aborted) return delivered;
             if (!msg.source) continue; // expunged between SEARCH and FETCH
+            // Handing over more mail on a dead connection would only store mail we cannot mark.
+            if (this.closed) throw new SessionEnded('connection lost during a batch');
             const mail: IncomingMail = {
               source: 'imap',
               account,
@@ -260,6 +262,7 @@ export function createImapSource(
         }
       }
       const done = await applyAction(this.client, uid, action);
+      if (!done && this.closed) throw new SessionEnded('connection lost before the mail could be marked');
       if (!done) {
         mlog.warn(
           { action: action.action, status: outcome.status },

@@ -212,7 +212,11 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
 
   const start = async (): Promise<void> => {
     stderr = '';
-    const child = spawn(DOVECOT_BIN, ['-F', '-c', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Own process group, so stop() can take the imap/log children down with the master.
+    const child = spawn(DOVECOT_BIN, ['-F', '-c', configPath], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     proc = child;
     const exited = new Promise<never>((_, reject) =>
@@ -228,12 +232,21 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   const stop = async (): Promise<void> => {
     const child = proc;
     proc = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise<void>((res) => child.once('exit', () => res()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await gone;
-    clearTimeout(timer);
+    if (!child?.pid) return;
+    const pgid = child.pid;
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise<void>((res) => child.once('exit', () => res()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await gone;
+      clearTimeout(timer);
+    }
+    // Dovecot's master leaves running imap sessions behind for a moment; a real restart ends them.
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // The group is already empty.
+    }
   };
 
   const client = async (): Promise<ImapFlow> => {
