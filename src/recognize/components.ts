@@ -51,10 +51,15 @@ export function label(mask: Mask): Labelling {
       if (x > 0 && labels[row + x - 1]) l = labels[row + x - 1]!;
       if (y > 0) {
         const up = row - w + x;
-        for (const n of [up - 1, up, up + 1]) {
-          if ((n === up - 1 && x === 0) || (n === up + 1 && x === w - 1)) continue;
-          const ln = labels[n]!;
-          if (ln) l = l ? unite(l, ln) : ln;
+        if (x > 0) {
+          const ln = labels[up - 1]!;
+          if (ln) l = l ? (l === ln ? l : unite(l, ln)) : ln;
+        }
+        const lu = labels[up]!;
+        if (lu) l = l ? (l === lu ? l : unite(l, lu)) : lu;
+        if (x < w - 1) {
+          const ln = labels[up + 1]!;
+          if (ln) l = l ? (l === ln ? l : unite(l, ln)) : ln;
         }
       }
       if (!l) {

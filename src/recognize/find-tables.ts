@@ -1,7 +1,7 @@
 import { label } from './components.js';
 import type { Gray, Mask } from './gray.js';
 import type { Quad } from './homography.js';
-import { dilate, lineMask, union } from './line-mask.js';
+import { dilate, lineMask, threshold, union } from './line-mask.js';
 
 export interface TableCandidate {
   /** Outer corners of the ruled grid in page pixels (TL, TR, BR, BL). */
@@ -9,8 +9,6 @@ export interface TableCandidate {
   readonly bbox: { readonly x0: number; readonly y0: number; readonly x1: number; readonly y1: number };
   /** The grid reaches the image border: part of the table may be cut off. */
   readonly touchesEdge: boolean;
-  /** This table's own line pixels (1) in page coordinates, so a neighbouring table's lines never count. */
-  readonly lines: Mask;
 }
 
 /**
@@ -51,19 +49,56 @@ export function thinAcross(ink: Mask, axis: 'h' | 'v', maxThick: number): Mask {
   return { width: w, height: h, data: out };
 }
 
+/** Downscale by an integer factor keeping the darkest pixel of each block, so thin lines survive. */
+export function maxPool(img: Gray, f: number): Gray {
+  if (f <= 1) return img;
+  const w = Math.ceil(img.width / f);
+  const h = Math.ceil(img.height / f);
+  const out = new Uint8Array(w * h);
+  const src = img.data;
+  for (let y = 0; y < img.height; y++) {
+    const orow = Math.floor(y / f) * w;
+    const irow = y * img.width;
+    for (let x = 0; x < img.width; x++) {
+      const v = src[irow + x]!;
+      const o = orow + Math.floor(x / f);
+      if (v > out[o]!) out[o] = v;
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** Horizontal and vertical ruling of an ink mask. */
+export function ruling(
+  ink: Mask,
+  minRunH: number,
+  minRunV: number,
+  tolerance: number,
+  maxThick: number,
+): { h: Mask; v: Mask } {
+  return {
+    h: lineMask(thinAcross(ink, 'h', maxThick), ink, 'h', minRunH, tolerance, maxThick),
+    v: lineMask(thinAcross(ink, 'v', maxThick), ink, 'v', minRunV, tolerance, maxThick),
+  };
+}
+
 /**
  * Every ruled grid on the page. A grid is a connected set of long horizontal and
  * vertical strokes; two ballots on one sheet (or two slips in one photo) are two grids.
+ * The search runs on a max-pooled copy about 1000 px long (a table is large, this is
+ * plenty); corners come back in the coordinates of `dark`.
  */
-export function findTables(ink: Mask): TableCandidate[] {
+export function findTables(dark: Gray, level: number): TableCandidate[] {
+  const f = Math.max(1, Math.round(Math.max(dark.width, dark.height) / 1000));
+  const small = maxPool(dark, f);
+  const ink = threshold(small, level);
   const { width: w, height: h } = ink;
   const long = Math.max(w, h);
-  const maxThick = Math.max(5, Math.round(long / 160));
+  const maxThick = Math.max(4, Math.round(long / 160));
   const minRun = Math.max(20, Math.round(long / 28));
-  const hl = lineMask(thinAcross(ink, 'h', maxThick), ink, 'h', minRun, 2, maxThick);
-  const vl = lineMask(thinAcross(ink, 'v', maxThick), ink, 'v', minRun, 2, maxThick);
+  const { h: hl, v: vl } = ruling(ink, minRun, minRun, 2, maxThick);
   const grid = union(hl, vl);
-  const joined = dilate(grid, Math.max(2, Math.round(long / 500)));
+  const joined = dilate(grid, Math.max(2, Math.round(long / 400)));
   const lab = label(joined);
   const out: TableCandidate[] = [];
   for (const c of lab.components) {
@@ -81,13 +116,11 @@ export function findTables(ink: Mask): TableCandidate[] {
     let pbl: [number, number] = [0, 0];
     let hCount = 0;
     let vCount = 0;
-    const own = new Uint8Array(w * h);
     for (let y = c.y0; y <= c.y1; y++) {
       const row = y * w;
       for (let x = c.x0; x <= c.x1; x++) {
         const i = row + x;
         if (lab.labels[i] !== c.label || !grid.data[i]) continue;
-        own[i] = 1;
         if (hl.data[i]) hCount++;
         if (vl.data[i]) vCount++;
         const s = x + y;
@@ -111,12 +144,12 @@ export function findTables(ink: Mask): TableCandidate[] {
       }
     }
     if (hCount < minRun * 3 || vCount < minRun * 2) continue;
-    const margin = 3;
+    const margin = 2;
+    const up = (p: [number, number]): [number, number] => [p[0] * f + (f - 1) / 2, p[1] * f + (f - 1) / 2];
     out.push({
-      quad: [ptl, ptr, pbr, pbl],
-      bbox: { x0: c.x0, y0: c.y0, x1: c.x1, y1: c.y1 },
+      quad: [up(ptl), up(ptr), up(pbr), up(pbl)],
+      bbox: { x0: c.x0 * f, y0: c.y0 * f, x1: (c.x1 + 1) * f - 1, y1: (c.y1 + 1) * f - 1 },
       touchesEdge: c.x0 <= margin || c.y0 <= margin || c.x1 >= w - 1 - margin || c.y1 >= h - 1 - margin,
-      lines: { width: w, height: h, data: own },
     });
   }
   return out;

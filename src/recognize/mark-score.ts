@@ -46,8 +46,20 @@ export function scoreVoteCells(
   rowHeight: number,
 ): MarkScoring {
   const { width: w, height: h } = dark;
+  // Only ink near the vote column matters: strokes are followed a row height beyond
+  // each vote cell, enough to see where a spilling tick really sits.
   const ink = new Uint8Array(w * h);
-  for (let i = 0; i < ink.length; i++) ink[i] = dark.data[i]! >= level && !lines.data[i] ? 1 : 0;
+  const reach = Math.round(rowHeight);
+  for (const b of cells) {
+    const x0 = Math.max(0, Math.floor(b.x - reach));
+    const x1 = Math.min(w, Math.ceil(b.x + b.width + reach));
+    const y0 = Math.max(0, Math.floor(b.y - reach));
+    const y1 = Math.min(h, Math.ceil(b.y + b.height + reach));
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0, i = y * w + x0; x < x1; x++, i++)
+        ink[i] = dark.data[i]! >= level && !lines.data[i] ? 1 : 0;
+    }
+  }
   const cellAt = new Int32Array(w * h).fill(-1);
   const inner = cells.map((b) => innerBox(b));
   cells.forEach((b, k) => {
@@ -63,6 +75,7 @@ export function scoreVoteCells(
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
+      if (!ink[i]) continue;
       const l = lab.labels[i]!;
       if (!l) continue;
       const k = cellAt[i]!;

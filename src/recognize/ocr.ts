@@ -25,11 +25,11 @@ export function toPgm(img: Gray, pad = 0): Buffer {
   return Buffer.concat([header, body]);
 }
 
-export interface OcrLine {
+export interface OcrWord {
   readonly text: string;
   readonly confidence: number;
-  readonly y0: number;
-  readonly y1: number;
+  readonly x0: number;
+  readonly x1: number;
 }
 
 export class DigitReader {
@@ -43,28 +43,31 @@ export class DigitReader {
     });
     await worker.setParameters({
       tessedit_char_whitelist: '0123456789',
-      tessedit_pageseg_mode: PSM.SINGLE_BLOCK,
+      tessedit_pageseg_mode: PSM.SINGLE_LINE,
     });
     return new DigitReader(worker);
   }
 
   /**
-   * Read a column strip of serial numbers (one number per line). Lines come back
-   * with their vertical extent so the caller can place each on a table row.
+   * Read a row of serial numbers laid side by side with blank gaps (one text line:
+   * much faster for the LSTM than a tall strip). Words come back with their
+   * horizontal extent so the caller can tell which cell each came from.
    */
-  async lines(strip: Gray): Promise<OcrLine[]> {
+  async words(strip: Gray): Promise<OcrWord[]> {
     const pad = 10;
     const res = await this.worker.recognize(toPgm(strip, pad), {}, { blocks: true, text: false });
-    const out: OcrLine[] = [];
+    const out: OcrWord[] = [];
     for (const block of res.data.blocks ?? []) {
       for (const para of block.paragraphs) {
         for (const line of para.lines) {
-          out.push({
-            text: line.text.trim(),
-            confidence: line.confidence,
-            y0: line.bbox.y0 - pad,
-            y1: line.bbox.y1 - pad,
-          });
+          for (const word of line.words) {
+            out.push({
+              text: word.text.trim(),
+              confidence: word.confidence,
+              x0: word.bbox.x0 - pad,
+              x1: word.bbox.x1 - pad,
+            });
+          }
         }
       }
     }

@@ -2,7 +2,7 @@ import type { Election } from '../election/election.js';
 import { inkDarkness } from './background.js';
 import { decodeImage } from './decode.js';
 import { findTables } from './find-tables.js';
-import { otsuLevel, threshold } from './line-mask.js';
+import { otsuLevel } from './line-mask.js';
 import type { DigitReader } from './ocr.js';
 import { pageQuality } from './quality.js';
 import type { BallotReading, PageReading } from './reading.js';
@@ -35,7 +35,7 @@ export async function readImage(
   const dark = inkDarkness(bright, block);
   const level = Math.round(Math.min(110, Math.max(45, otsuLevel(dark) * 0.8)));
   const q = pageQuality(dark, level);
-  const candidates = findTables(threshold(dark, level));
+  const candidates = findTables(dark, level);
   const tFind = performance.now();
   const ballots: { ballot: BallotReading; x: number; y: number; h: number }[] = [];
   const rejected: string[] = [];

@@ -2,7 +2,8 @@ import type { Election } from '../election/election.js';
 import type { ReviewReason } from '../election/reasons.js';
 import { encodeBallotPng } from './ballot-image.js';
 import { tableConfidence } from './confidence.js';
-import type { TableCandidate } from './find-tables.js';
+import { maskToGray, ruling, type TableCandidate } from './find-tables.js';
+import { threshold, union } from './line-mask.js';
 import { crop, type Gray } from './gray.js';
 import { warp, type Point } from './homography.js';
 import { matchKind } from './kind-match.js';
@@ -67,6 +68,8 @@ interface Analysis {
   readonly orientationMargin: number;
 }
 
+export const ocrMs: number[] = [];
+
 async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableContext): Promise<SerialCell[]> {
   const cells: SerialCell[] = [];
   const rowCount = g.rows.length - 1;
@@ -90,26 +93,31 @@ async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableCont
       }
       parts.push({ row: r, img, ink });
     }
-    const width = Math.max(1, ...parts.map((p) => p.img.width));
-    const gap = Math.max(8, Math.round(median(gaps(g.rows)) * 0.6));
-    const height = parts.reduce((s, p) => s + p.img.height + gap, gap);
+    // One line of text: the cells side by side, a blank gap between them.
+    const height = Math.max(1, ...parts.map((p) => p.img.height));
+    const gap = Math.max(16, Math.round(height * 1.5));
+    const width = parts.reduce((s, p) => s + p.img.width + gap, gap);
     const strip = new Uint8Array(width * height);
-    const spans: { row: number; y0: number; y1: number }[] = [];
-    let y = gap;
+    const spans: { row: number; x0: number; x1: number }[] = [];
+    let x = gap;
     for (const p of parts) {
+      const top = Math.floor((height - p.img.height) / 2);
       for (let yy = 0; yy < p.img.height; yy++) {
-        strip.set(p.img.data.subarray(yy * p.img.width, (yy + 1) * p.img.width), (y + yy) * width);
+        strip.set(p.img.data.subarray(yy * p.img.width, (yy + 1) * p.img.width), (top + yy) * width + x);
       }
-      spans.push({ row: p.row, y0: y, y1: y + p.img.height });
-      y += p.img.height + gap;
+      spans.push({ row: p.row, x0: x, x1: x + p.img.width });
+      x += p.img.width + gap;
     }
-    const lines = await ctx.digits.lines({ width, height, data: strip });
+    const tO = performance.now();
+    const words = await ctx.digits.words({ width, height, data: strip });
+    ocrMs.push(Math.round(performance.now() - tO));
+    if (process.env.RDEBUG) console.log(JSON.stringify(words), JSON.stringify(spans));
     const read = new Map<number, number>();
-    for (const line of lines) {
-      const digits = line.text.replace(/\D/g, '');
-      if (!digits || digits.length > 3 || line.confidence < 40) continue;
-      const cy = (line.y0 + line.y1) / 2;
-      const span = spans.find((s) => cy >= s.y0 - gap / 2 && cy < s.y1 + gap / 2);
+    for (const word of words) {
+      const digits = word.text.replace(/\D/g, '');
+      if (!digits || digits.length > 3 || word.confidence < 40) continue;
+      const cx = (word.x0 + word.x1) / 2;
+      const span = spans.find((s) => cx >= s.x0 - gap / 2 && cx < s.x1 + gap / 2);
       if (span && !read.has(span.row)) read.set(span.row, Number(digits));
     }
     for (const p of parts) cells.push({ half: h, row: p.row, hasInk: p.ink, ocr: read.get(p.row) ?? null });
@@ -147,7 +155,7 @@ async function analyse(g0: TableGrid, ctx: TableContext): Promise<Analysis | { w
     const fl = layoutOf(flipped);
     if (fl) {
       const fm = mapRows(await readSerials(flipped, fl.halves, ctx), fl.halves.length);
-      if (fm.agreeing > rowMap.agreeing + 2) {
+      if (fm.agreeing > rowMap.agreeing + 2 && fm.agreeing >= fm.read * 0.6) {
         return { grid: flipped, halves: fl.halves, rowMap: fm, orientationMargin: 0 };
       }
     }
@@ -162,9 +170,12 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
   const h = Math.round(Math.max(dist(tl, bl), dist(tr, br))) + 2 * MARGIN;
   if (w < 40 || h < 40) return { ok: false, why: 'table too small' };
   const dark = warp(page, cand.quad, w, h, MARGIN);
-  const lineSrc = new Uint8Array(cand.lines.data.length);
-  for (let i = 0; i < lineSrc.length; i++) lineSrc[i] = cand.lines.data[i] ? 255 : 0;
-  const lineImg = warp({ width: page.width, height: page.height, data: lineSrc }, cand.quad, w, h, MARGIN);
+  // The ruling again, now on the straightened table: lines are axis-aligned, so the
+  // search is tight, and at full resolution, so the lines can be wiped from the ink exactly.
+  const ink = threshold(dark, ctx.textLevel);
+  const maxThick = Math.max(4, Math.round(Math.max(w, h) / 150));
+  const r = ruling(ink, Math.round(w * 0.2), Math.max(20, Math.round(h * 0.2)), 1, maxThick);
+  const lineImg = maskToGray(union(r.h, r.v));
   const found = await analyse(findRuling(dark, lineImg, 0), ctx);
   if ('why' in found) return { ok: false, why: found.why };
   const { grid: g, halves, rowMap } = found;

@@ -38,12 +38,22 @@ export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap
   for (const h of byHalf) h.sort((a, b) => a.row - b.row);
   const anyOcr = cells.some((c) => c.ocr !== null);
 
-  // The first item row: where the first half's serial reads 1; else the first row any OCR read; else below one header row.
+  // The first item row: each number read in the first half votes for where item 1
+  // sits (row - number + 1); the most common answer wins. Without OCR, one header row.
   let headerRows = 1;
-  const first = byHalf[0] ?? [];
-  const one = first.find((c) => c.ocr === 1);
-  if (one) headerRows = one.row;
-  else if (anyOcr) headerRows = Math.min(...cells.filter((c) => c.ocr !== null).map((c) => c.row));
+  const votes = new Map<number, number>();
+  for (const c of byHalf[0] ?? []) {
+    if (c.ocr === null) continue;
+    const start = c.row - c.ocr + 1;
+    if (start >= 0) votes.set(start, (votes.get(start) ?? 0) + 1);
+  }
+  let bestVotes = 0;
+  for (const [start, n] of votes) {
+    if (n > bestVotes || (n === bestVotes && start < headerRows)) {
+      headerRows = start;
+      bestVotes = n;
+    }
+  }
 
   const slots: Slot[] = [];
   let seq = 0;
