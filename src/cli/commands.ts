@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerReport } from './report.js';
 
 /** Commands of the later stages register here (scan, ingest, run, reprocess, review, user, report). */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerReport(program);
+}

@@ -19,7 +19,6 @@ export const NOT_BUILT: readonly { name: string; args?: string; description: str
   { name: 'reprocess', description: 'Re-read stored originals with the current recognizer and config' },
   { name: 'review', description: 'Serve the staff review site' },
   { name: 'user', description: 'Manage staff accounts' },
-  { name: 'report', description: 'Write the tally report (HTML, CSV, XLSX)' },
 ];
 
 export function registerNotBuilt(program: Command): void {
