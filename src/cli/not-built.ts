@@ -17,8 +17,6 @@ export const NOT_BUILT: readonly { name: string; args?: string; description: str
   },
   { name: 'run', description: 'Run the daemon: watch the configured source, read, judge, record' },
   { name: 'reprocess', description: 'Re-read stored originals with the current recognizer and config' },
-  { name: 'review', description: 'Serve the staff review site' },
-  { name: 'user', description: 'Manage staff accounts' },
 ];
 
 export function registerNotBuilt(program: Command): void {
