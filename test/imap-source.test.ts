@@ -200,6 +200,44 @@ describe.skipIf(skip !== null)('IMAP source against a real Dovecot', () => {
     expect(rec.stored.size).toBe(2);
   });
 
+  it('hands over up to `concurrency` mails at once, oldest first, and reports backlog and outcomes', async () => {
+    const mailbox = 'concurrency-test';
+    const uids = await d.append(
+      mailbox,
+      Array.from({ length: 7 }, (_, i) => tinyMail(70 + i, 'conc')),
+    );
+    const { logger } = memoryLogger();
+    const backlog: number[] = [];
+    const outcomes: string[] = [];
+    let inHand = 0;
+    let most = 0;
+    const started: number[] = [];
+    const inner = recordingHandler({ delayMs: 80 });
+    const source = createImapSource(sourceConfig(d, { mailbox }), logger, {
+      env: env(),
+      concurrency: 3,
+      batchMessages: 4, // two batches: the pool spans batch boundaries correctly
+      onBacklog: (n) => backlog.push(n),
+      onDelivered: (o) => outcomes.push(o.status),
+    });
+    const handler = async (mail: Parameters<typeof inner.handler>[0]) => {
+      started.push(mail.uid!);
+      most = Math.max(most, ++inHand);
+      try {
+        return await inner.handler(mail);
+      } finally {
+        inHand--;
+      }
+    };
+    expect(await source.drain(handler)).toEqual({ delivered: 7 });
+    expect(most).toBe(3);
+    expect(started).toEqual(uids);
+    expect(backlog).toEqual([7]);
+    expect(outcomes).toEqual(Array(7).fill('stored'));
+    const flags = await d.flags(mailbox);
+    expect([...flags.values()].every((f) => f.has('$BallotInboxStored'))).toBe(true);
+  });
+
   it('fails to start with a clear error when the secret is missing', () => {
     const { logger } = memoryLogger();
     expect(() => createImapSource(sourceConfig(d), logger, { env: {} })).toThrow(

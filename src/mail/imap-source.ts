@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ImapFlow, type Logger as ImapFlowLogger, type MailboxObject } from 'imapflow';
+import {
+  type FetchMessageObject,
+  ImapFlow,
+  type Logger as ImapFlowLogger,
+  type MailboxObject,
+} from 'imapflow';
 import type { ImapSourceConfig, MailAction } from '../config/schema.js';
 import { ConfigError } from '../election/load.js';
 import type { Logger } from '../log/logger.js';
@@ -19,6 +24,12 @@ export interface ImapSourceOptions {
   readonly keepAliveMs?: number;
   /** imapflow's socket inactivity timeout (default its own, 5 min). */
   readonly socketTimeoutMs?: number;
+  /** Mails handed to the pipeline at the same time (default 1); match the recognizer pool. */
+  readonly concurrency?: number;
+  /** Called with the number of mails found waiting in each round (the daemon's queue depth). */
+  readonly onBacklog?: (waiting: number) => void;
+  /** Called once per handed-over mail with the pipeline's answer (progress lines, counters). */
+  readonly onDelivered?: (outcome: IngestOutcome) => void;
 }
 
 /** Why a session ended other than by stop(): the reconnect loop logs it and tries again. */
@@ -46,6 +57,8 @@ export function createImapSource(
   const batchMessages = options.batchMessages ?? 20;
   const batchBytes = options.batchBytes ?? 32 * 1024 * 1024;
   const keepAliveMs = options.keepAliveMs ?? 60_000;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const { onBacklog, onDelivered } = options;
   const account = `${config.user}@${config.host}`;
   const log = logger.child({ stage: 'mail', source: 'imap', account, mailbox: config.mailbox });
 
@@ -177,52 +190,90 @@ export function createImapSource(
         .filter((uid) => !settledWithoutMark.has(`${this.uidValidity}:${uid}`))
         .sort((a, b) => a - b);
       for (const uid of found) this.highestUid = Math.max(this.highestUid, uid);
-      if (uids.length === 0) return 0;
+      if (uids.length === 0) {
+        if (scope === 'all') onBacklog?.(0);
+        return 0;
+      }
       this.slog.debug({ waiting: uids.length, scope }, 'mail waiting');
 
+      onBacklog?.(uids.length);
+
       let delivered = 0;
-      // Sizes first (cheap), so one batch never holds more than batchBytes of full messages.
-      for (let i = 0; i < uids.length; i += 500) {
-        const chunk = uids.slice(i, i + 500);
-        const sized = await c.fetchAll(chunk.join(','), { uid: true, size: true }, { uid: true });
-        const sizeOf = new Map(sized.map((m) => [m.uid, m.size ?? 0]));
-        for (const batch of byBudget(chunk, (uid) => sizeOf.get(uid) ?? 0, batchMessages, batchBytes)) {
-          if (stop?.aborted) return delivered;
-          const messages = await c.fetchAll(
-            batch.join(','),
-            { uid: true, internalDate: true, source: true },
-            { uid: true },
-          );
-          messages.sort((a, b) => a.uid - b.uid);
-          for (const msg of messages) {
+      // While the pipeline reads, the connection carries no commands; NOOPs keep the server from timing it out.
+      const keepAlive = setInterval(() => {
+        if (!this.closed) c.noop().catch(() => undefined);
+      }, keepAliveMs);
+      try {
+        // Sizes first (cheap), so one batch never holds more than batchBytes of full messages.
+        for (let i = 0; i < uids.length; i += 500) {
+          const chunk = uids.slice(i, i + 500);
+          const sized = await c.fetchAll(chunk.join(','), { uid: true, size: true }, { uid: true });
+          const sizeOf = new Map(sized.map((m) => [m.uid, m.size ?? 0]));
+          for (const batch of byBudget(chunk, (uid) => sizeOf.get(uid) ?? 0, batchMessages, batchBytes)) {
             if (stop?.aborted) return delivered;
-            if (!msg.source) continue; // expunged between SEARCH and FETCH
-            // Handing over more mail on a dead connection would only store mail we cannot mark.
-            if (this.closed) throw new SessionEnded('connection lost during a batch');
-            const mail: IncomingMail = {
-              source: 'imap',
-              account,
-              folder: c.mailbox ? c.mailbox.path : config.mailbox,
-              uidvalidity: this.uidValidity,
-              uid: msg.uid,
-              sourceRef: null,
-              raw: msg.source,
-              receivedAt: toDate(msg.internalDate),
-            };
-            const outcome = await this.handOver(handler, mail);
-            delivered += 1;
-            await this.settle(msg.uid, outcome);
+            const messages = await c.fetchAll(
+              batch.join(','),
+              { uid: true, internalDate: true, source: true },
+              { uid: true },
+            );
+            messages.sort((a, b) => a.uid - b.uid);
+            delivered += await this.handOverBatch(handler, messages, stop);
           }
         }
+      } finally {
+        clearInterval(keepAlive);
       }
       return delivered;
     }
 
-    /** Runs the pipeline on one mail while NOOPs keep the connection from timing out. */
+    /**
+     * Hands a fetched batch to the pipeline, `concurrency` mails at a time, started oldest first;
+     * each is marked as soon as its answer comes. After a connection loss no further mail is
+     * started (it could not be marked); the ones in hand finish, then the session ends.
+     */
+    private async handOverBatch(
+      handler: MailHandler,
+      messages: readonly FetchMessageObject[],
+      stop: AbortSignal | null,
+    ): Promise<number> {
+      let next = 0;
+      let delivered = 0;
+      let failure: unknown = null;
+      const worker = async (): Promise<void> => {
+        while (failure === null && !stop?.aborted) {
+          const msg = messages[next++];
+          if (!msg) return;
+          if (!msg.source) continue; // expunged between SEARCH and FETCH
+          if (this.closed) {
+            failure = new SessionEnded('connection lost during a batch');
+            return;
+          }
+          const mail: IncomingMail = {
+            source: 'imap',
+            account,
+            folder: this.client.mailbox ? this.client.mailbox.path : config.mailbox,
+            uidvalidity: this.uidValidity,
+            uid: msg.uid,
+            sourceRef: null,
+            raw: msg.source,
+            receivedAt: toDate(msg.internalDate),
+          };
+          const outcome = await this.handOver(handler, mail);
+          delivered += 1;
+          onDelivered?.(outcome);
+          try {
+            await this.settle(msg.uid, outcome);
+          } catch (err) {
+            failure ??= err;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, messages.length) }, worker));
+      if (failure !== null) throw failure;
+      return delivered;
+    }
+
     private async handOver(handler: MailHandler, mail: IncomingMail): Promise<IngestOutcome> {
-      const keepAlive = setInterval(() => {
-        if (!this.closed) this.client.noop().catch(() => undefined);
-      }, keepAliveMs);
       try {
         return await handler(mail);
       } catch (err) {
@@ -232,8 +283,6 @@ export function createImapSource(
           'mail handler threw; mail left for the next round',
         );
         return { status: 'failed', mailId: null, error: String(err), final: false };
-      } finally {
-        clearInterval(keepAlive);
       }
     }
 

@@ -50,7 +50,11 @@ export async function sourceFor(
       });
     case 'imap': {
       const { createImapSource } = await import('../mail/imap-source.js');
-      return createImapSource(source, logger);
+      return createImapSource(source, logger, {
+        concurrency: hooks.concurrency,
+        onBacklog: hooks.onBacklog,
+        onDelivered: hooks.onDelivered,
+      });
     }
     default: {
       const never: never = source;
