@@ -49,7 +49,9 @@ function unreadablePage(db: Db, mailId: number, at: Date): void {
        VALUES (?, 'u1', 'blurred.jpg', 'image/jpeg', 'jpeg', 'attachment', 10, ?, 'read')`,
     )
     .run(mailId, `unreadable-${mailId}`);
-  const page = db.prepare('INSERT INTO pages (attachment_id, page_no) VALUES (?, 1)').run(att.lastInsertRowid);
+  const page = db
+    .prepare('INSERT INTO pages (attachment_id, page_no) VALUES (?, 1)')
+    .run(att.lastInsertRowid);
   db.prepare(
     `INSERT INTO page_readings (page_id, version, recognizer_version, election_hash, status, reason, created_at)
      VALUES (?, 1, 'test', 'x', 'unreadable', 'low_quality', ?)`,
@@ -98,7 +100,11 @@ export function seedReportFixture(db: Db, election: Election): { reviewBallot: n
   const [personBallot] = seedBallots(db, election, f, [
     { kind: 'districts', marks: [5], uncertain: [6], readAt: cst('2024-01-18T09:00:05') },
   ]);
-  adjudicate(db, personBallot as number, { outcome: 'accept', marks: [5, 6], at: cst('2024-01-19T10:00:00') });
+  adjudicate(db, personBallot as number, {
+    outcome: 'accept',
+    marks: [5, 6],
+    at: cst('2024-01-19T10:00:00'),
+  });
   adjudicate(db, bDistricts as number, { outcome: 'invalid', at: cst('2024-01-19T10:05:00') });
   const g = seedMail(db, { receivedAt: cst('2024-01-18T12:00:00') });
   seedBallots(db, election, g, [
@@ -161,7 +167,8 @@ export function seedBusyVote(db: Db, election: Election, mails: number, seed = 2
       const projects =
         u < 0.04 ? [] : u < 0.08 ? pick(12, projectWeights) : pick(u < 0.2 ? 6 : 10, projectWeights);
       const v = rnd();
-      const districts = v < 0.03 ? [] : v < 0.06 ? pick(4, districtWeights) : pick(v < 0.2 ? 2 : 3, districtWeights);
+      const districts =
+        v < 0.03 ? [] : v < 0.06 ? pick(4, districtWeights) : pick(v < 0.2 ? 2 : 3, districtWeights);
       seedBallots(db, election, id, [
         rnd() < 0.05
           ? { kind: 'projects', marks: projects.slice(0, 5), uncertain: [38], readAt }

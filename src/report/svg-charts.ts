@@ -57,7 +57,7 @@ export function intakeChart(
   const parts: string[] = [];
 
   parts.push(
-    `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="每日收件" xmlns="http://www.w3.org/2000/svg">`,
+    `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="每日收件">`,
     `<defs><pattern id="hatch" patternUnits="userSpaceOnUse" width="5" height="5" patternTransform="rotate(45)">` +
       `<rect width="5" height="5" fill="#fff"/><line x1="0" y1="0" x2="0" y2="5" stroke="#262626" stroke-width="2.2"/></pattern></defs>`,
   );
