@@ -122,13 +122,16 @@ describe('paths source (ingest PATH...)', () => {
     writeFileSync(join(dir, 'sub', 'y.EML'), 'Subject: y\n\n');
     expect(collectEml([dir]).map((p) => p.split('/').pop())).toEqual(['y.EML', 'x.eml']);
     let calls = 0;
+    let failedOnce = false;
     const outcomes: IngestOutcome[] = [];
     const source = createPathsSource([dir], { logger, concurrency: 1, onDelivered: (o) => outcomes.push(o) });
     await source.drain(async (m) => {
       calls++;
       expect(m.source).toBe('cli');
-      if (m.sourceRef!.endsWith('x.eml') && calls === 1)
+      if (m.sourceRef!.endsWith('x.eml') && !failedOnce) {
+        failedOnce = true;
         return { status: 'failed', mailId: 1, error: 'e', final: false };
+      }
       return { status: 'stored', mailId: 1, ballots: 0, reason: null };
     });
     expect(calls).toBe(3);
