@@ -49,7 +49,9 @@ export type PageReading =
   | { readonly status: 'not_a_ballot'; readonly confidence: number; readonly notes: readonly string[] }
   | {
       readonly status: 'unreadable';
-      readonly reason: 'corrupt_file' | 'too_large' | 'decompression_bomb' | 'unsupported_format';
+      /** 'processing_failed': the recognizer threw or timed out on this page (detail says which). */
+      readonly reason:
+        'corrupt_file' | 'too_large' | 'decompression_bomb' | 'unsupported_format' | 'processing_failed';
       readonly detail: string;
     };
 
