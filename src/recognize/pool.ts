@@ -141,7 +141,7 @@ export async function createRecognizerPool(election: Election, options: PoolOpti
   } catch (err) {
     closed = true;
     await Promise.all(slots.map((s) => s.worker.terminate()));
-    throw new Error(`recognizer threads failed to start: ${(err as Error).message}`);
+    throw new Error(`recognizer threads failed to start: ${(err as Error).message}`, { cause: err });
   }
 
   return {
