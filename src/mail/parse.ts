@@ -5,6 +5,7 @@ import {
   type ParsedMail as LibParsedMail,
 } from 'mailparser';
 import type { Limits } from '../config/schema.js';
+import { rawFilenameFixes } from './parse-filename.js';
 
 /**
  * One raw e-mail → its parts (attachments, inline images, and the parts of forwarded mails,
@@ -71,11 +72,11 @@ export async function parseMail(raw: Buffer, limits: Limits): Promise<ParseMailR
   try {
     const top = await parseWithLimits(raw, limits);
     if (!top.ok) return top;
-    if (top.mail.headerLines.length === 0) {
-      return { ok: false, reason: 'parse_failed', detail: 'no mail headers found' };
+    if (!looksLikeMail(top.mail)) {
+      return { ok: false, reason: 'parse_failed', detail: 'no mail headers found (not an e-mail?)' };
     }
     const walk: Walk = { limits, parts: [], problems: [], kept: 0 };
-    await collect(walk, top.mail, null, 0);
+    await collect(walk, top.mail, rawFilenameFixes(raw), null, 0);
     const m = top.mail;
     return {
       ok: true,
@@ -105,6 +106,7 @@ interface Walk {
 async function collect(
   walk: Walk,
   mail: LibParsedMail,
+  nameFixes: ReadonlyMap<string, string>,
   parentPath: string | null,
   depth: number,
 ): Promise<void> {
@@ -112,7 +114,7 @@ async function collect(
   for (const att of mail.attachments) {
     index += 1;
     const path = parentPath === null ? String(index) : `${parentPath}.${index}`;
-    const filename = att.filename ?? null;
+    const filename = att.filename === undefined ? null : (nameFixes.get(att.filename) ?? att.filename);
     const declaredType = declaredContentType(att);
     const data = att.content;
 
@@ -130,7 +132,7 @@ async function collect(
         walk.problems.push({ path, reason: inner.reason, detail: `forwarded mail: ${inner.detail}` });
         continue;
       }
-      await collect(walk, inner.mail, path, depth + 1);
+      await collect(walk, inner.mail, rawFilenameFixes(data), path, depth + 1);
       continue;
     }
 
@@ -200,6 +202,22 @@ async function parseWithLimits(raw: Buffer, limits: Limits): Promise<LibResult> 
   } finally {
     clearTimeout(timer);
   }
+}
+
+const MAIL_HEADERS = [
+  'from',
+  'to',
+  'subject',
+  'date',
+  'content-type',
+  'mime-version',
+  'message-id',
+  'received',
+];
+
+/** mailparser accepts anything as a mail; a file with none of the usual headers (a JPEG dropped in the inbox folder) is not one. */
+function looksLikeMail(mail: LibParsedMail): boolean {
+  return MAIL_HEADERS.some((h) => mail.headers.has(h));
 }
 
 function declaredContentType(att: Attachment): string | null {
