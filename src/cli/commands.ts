@@ -1,10 +1,16 @@
 import type { Command } from 'commander';
+import { registerIngest } from './ingest.js';
 import { registerReport } from './report.js';
+import { registerReprocess } from './reprocess.js';
 import { registerReview } from './review.js';
+import { registerRun } from './run.js';
 import { registerUser } from './user.js';
 
 /** Commands of the later stages register here (scan, ingest, run, reprocess, review, user, report). */
 export function registerCommands(program: Command): void {
+  registerIngest(program);
+  registerRun(program);
+  registerReprocess(program);
   registerReport(program);
   registerReview(program);
   registerUser(program);

@@ -10,13 +10,6 @@ export const NOT_BUILT: readonly { name: string; args?: string; description: str
     args: '[files...]',
     description: 'Read ballots from image, PDF or .eml files and print what was read',
   },
-  {
-    name: 'ingest',
-    args: '[paths...]',
-    description: 'Ingest .eml files or folders of them into the database',
-  },
-  { name: 'run', description: 'Run the daemon: watch the configured source, read, judge, record' },
-  { name: 'reprocess', description: 'Re-read stored originals with the current recognizer and config' },
 ];
 
 export function registerNotBuilt(program: Command): void {

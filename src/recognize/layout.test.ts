@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { guessLayout } from './layout.js';
+
+// Two halves: serial | name | vote | serial | name | vote; header row, 4 item rows, 2 votes.
+const widths = [70, 480, 90, 70, 480, 90];
+const occ = (voteRows: number[][]): boolean[][] =>
+  Array.from({ length: 5 }, (_, r) =>
+    widths.map((_, c) =>
+      r === 0 ? true : c % 3 !== 2 ? true : (voteRows[Math.floor(c / 3)] ?? []).includes(r),
+    ),
+  );
+
+describe('guessLayout', () => {
+  it('finds the halves and the column roles of an upright table', () => {
+    const g = guessLayout(widths, occ([[1], [3]]))!;
+    expect(g.upsideDown).toBe(false);
+    expect(g.halves).toEqual([
+      { serial: 0, name: 1, vote: 2 },
+      { serial: 3, name: 4, vote: 5 },
+    ]);
+  });
+
+  it('sees an upside-down table: the always-full column is right of the name', () => {
+    const flipped = occ([[1], [3]])
+      .map((row) => [...row].reverse())
+      .reverse();
+    const g = guessLayout([...widths].reverse(), flipped)!;
+    expect(g.upsideDown).toBe(true);
+  });
+
+  it('handles a single column of rows', () => {
+    const g = guessLayout(
+      [60, 400, 80],
+      [
+        [true, true, true],
+        [true, true, false],
+        [true, true, true],
+        [true, true, false],
+      ],
+    )!;
+    expect(g.halves).toEqual([{ serial: 0, name: 1, vote: 2 }]);
+  });
+
+  it('gives up when no column is wider than the others', () => {
+    expect(guessLayout([80, 80, 80], [[true, true, true]])).toBeNull();
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { mapRows, type SerialCell } from './row-map.js';
+
+function half(
+  h: number,
+  rows: number,
+  ocr: (r: number) => number | null,
+  ink: (r: number) => boolean = () => true,
+): SerialCell[] {
+  return Array.from({ length: rows }, (_, r) => ({ half: h, row: r, hasInk: ink(r), ocr: ocr(r) }));
+}
+
+describe('mapRows', () => {
+  it('numbers rows down each half, halves left to right, skipping the header and an empty padding row', () => {
+    const cells = [
+      ...half(0, 21, (r) => (r === 0 ? null : r)),
+      ...half(
+        1,
+        21,
+        (r) => (r === 0 || r === 20 ? null : r + 20),
+        (r) => r !== 20,
+      ),
+    ];
+    const m = mapRows(cells, 2);
+    expect(m.headerRows).toBe(1);
+    expect(m.slots).toHaveLength(39);
+    expect(m.slots[0]).toMatchObject({ half: 0, row: 1, number: 1 });
+    expect(m.slots[38]).toMatchObject({ half: 1, row: 19, number: 39 });
+    expect(m.conflicts).toEqual([]);
+    expect(m.agreeing).toBe(39);
+  });
+
+  it('finds the first item row when a title row is merged into the table', () => {
+    const m = mapRows(
+      half(0, 10, (r) => (r < 2 ? null : r - 1)),
+      1,
+    );
+    expect(m.headerRows).toBe(2);
+    expect(m.slots.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('reports serials that disagree with the row order', () => {
+    const m = mapRows(
+      half(0, 6, (r) => (r === 0 ? null : r === 3 ? 8 : r)),
+      1,
+    );
+    expect(m.conflicts).toEqual([[3, 8]]);
+    expect(m.agreeing).toBe(4);
+  });
+
+  it('falls back to one header row when OCR read nothing', () => {
+    const m = mapRows(
+      half(0, 5, () => null),
+      1,
+    );
+    expect(m.headerRows).toBe(1);
+    expect(m.slots).toHaveLength(4);
+    expect(m.read).toBe(0);
+  });
+
+  it('leaves out footnote rows after the last numbered row', () => {
+    const m = mapRows(
+      half(0, 7, (r) => (r >= 1 && r <= 4 ? r : null)),
+      1,
+    );
+    expect(m.slots.map((s) => s.row)).toEqual([1, 2, 3, 4]);
+  });
+});
