@@ -382,7 +382,40 @@ function drawBallotTable(doc: PDFKit.PDFDocument): void {
   }
 }
 
+/**
+ * A form filled by software that relies on the reader's CJK fonts: Type0 STSong-Light with the
+ * UniGB-UCS2-H encoding and no embedded font file. Only readable with pdfjs's packed cMaps.
+ * pdfkit always embeds, so this one is written by hand, xref offsets included.
+ */
+function nonEmbeddedCjkPdf(): Buffer {
+  // 投票 and √ in UCS-2, and the item row "1 源汇区 √".
+  const ucs2 = (s: string): string =>
+    [...s].map((ch) => ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')).join('');
+  const content = `BT /F1 14 Tf 72 770 Td <${ucs2('投票')}> Tj ET\nBT /F1 14 Tf 72 740 Td <${ucs2('1 源汇区 √')}> Tj ET\n`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>',
+    `<< /Length ${Buffer.byteLength(content)} >>\nstream\n${content}endstream`,
+    '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 7 0 R /DW 1000 >>',
+    '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(Buffer.byteLength(out));
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(out);
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
 async function makePdfs(png: Buffer): Promise<{ text: Buffer }> {
+  write('cjk-no-embed.pdf', nonEmbeddedCjkPdf());
   const text = await pdfToBuffer((doc) => {
     drawBallotTable(doc);
     doc.addPage();

@@ -274,4 +274,40 @@ describe('PDF', () => {
     const r = await extractPages(fixture('text-layer.pdf'), null, { ...limits, maxPagesPerAttachment: 1 });
     expect(r).toMatchObject({ ok: false, reason: 'too_many_parts', format: 'pdf' });
   });
+
+  it('decodes text in a non-embedded Chinese font through the local cMaps', async () => {
+    const [page] = pagesOf(await extractPages(fixture('cjk-no-embed.pdf'), null, limits));
+    if (page?.source !== 'pdf' || !page.text) throw new Error('expected a text layer');
+    const text = page.text.items.map((i) => i.str).join('|');
+    expect(text).toContain('投票');
+    expect(text).toContain('源汇区');
+    expect(text).toContain('√');
+    // 770 pt from the bottom is 72 pt from the top of an 842 pt page, minus the 14 pt glyph height.
+    const first = page.text.items[0]!;
+    expect(first.x).toBeCloseTo(72, 0);
+    expect(first.y).toBeCloseTo(842 - 770 - 14, 0);
+  });
+
+  it('gives up on a PDF that takes too long, kills the reader, and the next PDF still reads', async () => {
+    // Warm reader first, so the timeout below hits the job and not the start-up grace.
+    expect((await extractPages(fixture('scan.pdf'), null, limits)).ok).toBe(true);
+    const slow = await extractPages(fixture('text-layer.pdf'), null, {
+      ...limits,
+      pageTimeoutSeconds: 0.001,
+    });
+    expect(slow).toMatchObject({ ok: false, reason: 'processing_failed', format: 'pdf' });
+    const next = await extractPages(fixture('text-layer.pdf'), null, limits);
+    expect(next.ok && next.pages.length).toBe(2);
+  });
+
+  it('reads PDFs handed over concurrently, each getting its own pages', async () => {
+    const [a, b, c] = await Promise.all([
+      extractPages(fixture('scan.pdf'), null, limits),
+      extractPages(fixture('text-layer.pdf'), null, limits),
+      extractPages(fixture('encrypted.pdf'), null, limits),
+    ]);
+    expect(a.ok && a.pages.length).toBe(1);
+    expect(b.ok && b.pages.length).toBe(2);
+    expect(c).toMatchObject({ ok: false, reason: 'encrypted' });
+  });
 });

@@ -39,6 +39,18 @@ export function extractPdf(data: Buffer, limits: Limits): Promise<PagesResult> {
   });
 }
 
+/**
+ * Starts the reader ahead of the first PDF (the daemon calls this at boot) so the few seconds
+ * pdfjs needs to load overlap with other work. Optional: extractPdf starts it on demand.
+ */
+export function startPdfReader(): void {
+  const proc = ensureChild();
+  if (!active) {
+    proc.channel?.unref();
+    proc.unref();
+  }
+}
+
 /** Ends the reader process (for shutdown and tests); a later extractPdf starts a new one. */
 export function stopPdfReader(): void {
   if (child) {
