@@ -163,7 +163,7 @@ function intakeSection(data: ReportData, heading: string): string {
     )
     .join('');
   return `
-<section class="intake keep">
+<section class="intake">
   <h2>${heading}每日收件(${e(data.election.timeZone)} 时间)</h2>
   <figure>${chart}</figure>
   <table class="grid intake-table">

@@ -63,6 +63,8 @@ table.status-table tr.total th, table.status-table tr.total td { border-top: 1.2
 .two table { flex: 1; }
 table.kv th { width: 62%; }
 table.prov th { width: 24%; }
+table.prov td, table.review-table td { font-size: 9.5pt; }
+table + .note, figure + .note { margin-top: 1.5mm; }
 figure { margin: 0 0 2mm; }
 svg.chart { display: block; width: 100%; height: auto; }
 svg.chart .tick { font-size: 10px; fill: #222; }
@@ -78,7 +80,7 @@ table.sign td + td { padding-left: 6mm; }
 @media print {
   body { background: #fff; }
   .page { width: auto; min-height: 0; margin: 0; padding: 0; box-shadow: none; }
-  .keep { break-inside: avoid; page-break-inside: avoid; }
+  .keep, figure, table.grid { break-inside: avoid; page-break-inside: avoid; }
   section.short { break-inside: avoid; page-break-inside: avoid; }
 }
 `;
