@@ -115,7 +115,7 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
     reply.code(status).type('text/html; charset=utf-8').send(body);
   const isPublic = (req: FastifyRequest) => {
     const path = req.url.split('?')[0] ?? '';
-    return path === '/login' || path.startsWith('/lang/');
+    return path === '/login' || path === '/favicon.ico' || path.startsWith('/lang/');
   };
 
   app.addHook('onRequest', async (req, reply) => {
@@ -165,7 +165,9 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
     reply: FastifyReply,
     o: { error: LabelKey | null; status: number; name?: string; next?: string },
   ) => {
-    const token = randomBytes(24).toString('base64url');
+    // Reuse the token already in the browser: a second tab (or the favicon request) must not void the first form.
+    const existing = req.cookies[LOGIN_CSRF_COOKIE];
+    const token = existing && /^[\w-]{32}$/.test(existing) ? existing : randomBytes(24).toString('base64url');
     reply.setCookie(LOGIN_CSRF_COOKIE, token, {
       path: '/login',
       httpOnly: true,
@@ -185,6 +187,8 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
       o.status,
     );
   };
+
+  app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
 
   app.get('/login', async (req, reply) => showLogin(req, reply, { error: null, status: 200 }));
 
