@@ -27,6 +27,11 @@ const program = new Command()
   .option('--election <path>', 'election config', 'config/election-2023.json')
   .option('--bulk <n>', 'write N one-ballot mails (distinct bytes) instead of the case set')
   .option('--late <n>', 'with --bulk: how many of them arrive after the deadline', '0')
+  .option(
+    '--tag <s>',
+    'with --bulk: makes Message-IDs and attachment bytes differ from another bulk run',
+    'bulk',
+  )
   .parse();
 const opts = program.opts<{
   recognize: string;
@@ -34,6 +39,7 @@ const opts = program.opts<{
   election: string;
   bulk?: string;
   late: string;
+  tag: string;
 }>();
 
 const election: Election = loadElection(opts.election);
@@ -203,7 +209,7 @@ const AFTER_CLOSE = new Date(election.closesAt.getTime() + 3 * 3600_000);
 // ---------------------------------------------------------------- bulk (crash test, bench)
 
 async function bulk(n: number, late: number): Promise<void> {
-  const pool = usable.filter((f) => ballotsOf(f).length === 1);
+  const pool = usable.filter((f) => ballotsOf(f).length === 1 && (f.format === 'png' || f.format === 'jpeg'));
   if (pool.length === 0) throw new Error('no one-ballot files in fixtures/recognize');
   clean(opts.out);
   const expected = new Expected();
@@ -214,11 +220,11 @@ async function bulk(n: number, late: number): Promise<void> {
       name: '',
       from: `voter${i}@example.cn`,
       subject: `选票 ${i}`,
-      messageId: `<bulk-${i}@example.cn>`,
+      messageId: `<${opts.tag}-${i}@example.cn>`,
       receivedAt: isLate ? AFTER_CLOSE : at(i),
-      attachments: [{ filename: nameOf(f), content: withComment(bytesOf(f), `bulk ${i}`) }],
+      attachments: [{ filename: nameOf(f), content: withComment(bytesOf(f), `${opts.tag} ${i}`) }],
     });
-    writeFileSync(join(opts.out, `bulk-${String(i).padStart(5, '0')}.eml`), raw);
+    writeFileSync(join(opts.out, `${opts.tag}-${String(i).padStart(5, '0')}.eml`), raw);
     expected.mails.received++;
     expected.ballotsRecorded += 1;
     if (isLate) expected.mails.late++;

@@ -97,6 +97,7 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
           limits,
           blobs,
           logger: mlog,
+          finalAttempt: attempt >= limits.maxAttempts,
           ...(deps.observer?.onPageRead ? { onPageRead: deps.observer.onPageRead } : {}),
         },
         result.mail,

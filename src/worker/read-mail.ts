@@ -64,10 +64,17 @@ export interface ReadContext {
   readonly blobs: BlobStore;
   readonly logger: Logger;
   readonly onPageRead?: (ms: number, reading: PageReading) => void;
+  /**
+   * The last attempt the retry budget allows. Before it, a page the recognizer could not finish
+   * (thread crash, timeout: 'processing_failed') fails the whole attempt so the mail is read again;
+   * on it, the page is recorded unreadable and the rest of the mail is stored and counted.
+   */
+  readonly finalAttempt?: boolean;
 }
 
 const INTAKE_REASONS = new Set<string>([
   'parse_failed',
+  'processing_failed',
   'unsupported_format',
   'corrupt_file',
   'too_large',
@@ -95,6 +102,12 @@ export async function readPage(ctx: ReadContext, page: Page): Promise<ReadPage> 
   const reading = await ctx.stages.reader.read(page);
   const ms = Math.round(performance.now() - started);
   ctx.onPageRead?.(ms, reading);
+  if (
+    reading.status === 'unreadable' &&
+    (reading.reason as string) === 'processing_failed' &&
+    ctx.finalAttempt === false
+  )
+    throw new TransientStageError(`page ${page.pageNo}: ${reading.detail}`);
   const raster = page.source === 'document' ? null : page.image;
   const imageSha256 = raster ? ctx.blobs.put(raster) : null;
   const ballots =
@@ -160,7 +173,7 @@ export async function readMail(ctx: ReadContext, parsed: ParsedMailLike): Promis
     }
     const extracted = await ctx.stages.extractPages(file.data, file.filename, ctx.limits);
     if (!extracted.ok) {
-      if (extracted.reason === 'processing_failed')
+      if (extracted.reason === 'processing_failed' && ctx.finalAttempt === false)
         throw new TransientStageError(`extract ${file.partPath}: ${extracted.detail}`);
       attachments.push({
         ...base,

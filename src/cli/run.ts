@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { createStages } from '../worker/real-stages.js';
+import { runDaemon } from '../worker/daemon.js';
+import { contextFor } from './context.js';
+
+/** How long in-hand mails may take to finish after SIGTERM before the process leaves them pending for the next start. */
+const SHUTDOWN_GRACE_MS = 60_000;
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('Run the daemon in the foreground: watch the configured source, read, judge, record')
+    .option('--once', 'deliver what is waiting now, then exit')
+    .option('--health-every <seconds>', 'seconds between health lines in the log', '60')
+    .action(async (opts: { once?: boolean; healthEvery: string }, cmd: Command) => {
+      const ctx = contextFor(cmd);
+      const db = ctx.openDb();
+      const stages = await createStages(ctx.config);
+      const stop = new AbortController();
+      let signals = 0;
+      const onSignal = (sig: NodeJS.Signals): void => {
+        signals++;
+        if (signals === 1) {
+          ctx.logger.info(
+            { signal: sig },
+            'stopping: finishing the mails in hand (send again to leave them pending)',
+          );
+          stop.abort();
+          // Whatever is unfinished stays pending with its original stored; the next start resumes it.
+          setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+        } else {
+          ctx.logger.warn({ signal: sig }, 'stopping now; mails in hand stay pending');
+          process.exit(130);
+        }
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      try {
+        const result = await runDaemon({
+          config: ctx.config,
+          db,
+          stages,
+          logger: ctx.logger,
+          once: opts.once ?? false,
+          signal: stop.signal,
+          healthEverySeconds: Number(opts.healthEvery) || 60,
+        });
+        if (opts.once) ctx.logger.info(result, 'run --once finished');
+      } finally {
+        await stages.reader.close();
+        db.close();
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+    });
+}
