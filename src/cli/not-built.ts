@@ -5,11 +5,6 @@ import type { Command } from 'commander';
  * Each entry disappears when its command gets a real implementation.
  */
 export const NOT_BUILT: readonly { name: string; args?: string; description: string }[] = [
-  {
-    name: 'scan',
-    args: '[files...]',
-    description: 'Read ballots from image, PDF or .eml files and print what was read',
-  },
 ];
 
 export function registerNotBuilt(program: Command): void {
