@@ -123,7 +123,10 @@ export function scoreVoteCells(
       for (let x = b.x; x < b.x + b.width && x < w; x++) if (dark.data[y * w + x]! >= level) filled++;
     }
     const area = b.width * b.height;
-    return { score: ink2[k]! / area, fill: filled / area, strokes: strokes[k]!, spills: spills[k] === 1 };
+    // A tick is drawn about as big as the row is high, whatever the width of the vote
+    // column, so its ink is measured against a square-ish part of the cell.
+    const markArea = b.height * Math.min(b.width, b.height * 1.5);
+    return { score: ink2[k]! / markArea, fill: filled / area, strokes: strokes[k]!, spills: spills[k] === 1 };
   });
   return { cells: out, strayStrokes: stray };
 }

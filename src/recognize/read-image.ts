@@ -35,7 +35,8 @@ export async function readImage(
   const dark = inkDarkness(bright, block);
   const level = Math.round(Math.min(110, Math.max(45, otsuLevel(dark) * 0.8)));
   const q = pageQuality(dark, level);
-  const candidates = findTables(dark, level);
+  const lineLevel = Math.max(25, Math.round(level * 0.45));
+  const candidates = findTables(dark, lineLevel);
   const tFind = performance.now();
   const ballots: { ballot: BallotReading; x: number; y: number; h: number }[] = [];
   const rejected: string[] = [];
@@ -44,6 +45,7 @@ export async function readImage(
       election,
       digits,
       textLevel: level,
+      lineLevel,
       markLevel: Math.max(30, Math.round(level * 0.6)),
       quality: q.quality,
     });

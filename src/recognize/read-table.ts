@@ -20,6 +20,8 @@ export interface TableContext {
   readonly digits: DigitReader;
   /** Ink level (darkness 0..255) for printed text and lines on this page. */
   readonly textLevel: number;
+  /** Lower level for ruling: thin grey table lines must still be found. */
+  readonly lineLevel: number;
   /** Lower ink level for marks, so light pencil still counts. */
   readonly markLevel: number;
   /** Page quality 0..1 (contrast, sharpness). */
@@ -80,17 +82,30 @@ async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableCont
     const parts: { row: number; img: Gray; ink: boolean }[] = [];
     for (let r = 0; r < rowCount; r++) {
       const b = cellBox(g, r, c);
-      const ink = cellInk(g, b, ctx.textLevel) > 0.006;
+      const ink = cellInk(g, b, ctx.textLevel) > 0.003;
       const ib = innerBox(b, 0.1);
-      const img = crop(g.dark, ib.x, ib.y, ib.width, ib.height);
-      // Wipe residues of ruling inside the crop.
       const ox = Math.max(0, Math.round(ib.x));
       const oy = Math.max(0, Math.round(ib.y));
-      for (let y = 0; y < img.height; y++) {
-        for (let x = 0; x < img.width; x++) {
-          if (g.lineMask.data[(oy + y) * g.dark.width + ox + x]) img.data[y * img.width + x] = 0;
+      const full = crop(g.dark, ox, oy, ib.width, ib.height);
+      // Wipe residues of ruling inside the crop, then keep only the columns holding ink
+      // (a serial is a narrow thing in a wide cell; a shorter strip reads faster).
+      let minX = full.width;
+      let maxX = -1;
+      for (let y = 0; y < full.height; y++) {
+        for (let x = 0; x < full.width; x++) {
+          const i = y * full.width + x;
+          if (g.lineMask.data[(oy + y) * g.dark.width + ox + x]) full.data[i] = 0;
+          else if (full.data[i]! >= ctx.textLevel) {
+            if (x < minX) minX = x;
+            if (x > maxX) maxX = x;
+          }
         }
       }
+      const pad = Math.round(full.height * 0.25);
+      const img =
+        maxX < 0
+          ? crop(full, 0, 0, Math.min(full.width, full.height), full.height)
+          : crop(full, minX - pad, 0, maxX - minX + 1 + 2 * pad, full.height);
       parts.push({ row: r, img, ink });
     }
     // One line of text: the cells side by side, a blank gap between them.
@@ -172,7 +187,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
   const dark = warp(page, cand.quad, w, h, MARGIN);
   // The ruling again, now on the straightened table: lines are axis-aligned, so the
   // search is tight, and at full resolution, so the lines can be wiped from the ink exactly.
-  const ink = threshold(dark, ctx.textLevel);
+  const ink = threshold(dark, ctx.lineLevel);
   const maxThick = Math.max(4, Math.round(Math.max(w, h) / 150));
   const r = ruling(ink, Math.round(w * 0.2), Math.max(20, Math.round(h * 0.2)), 1, maxThick);
   const lineImg = maskToGray(union(r.h, r.v));
@@ -244,7 +259,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     );
   }
   const ocrAgreement = rowMap.read === 0 ? 0 : rowMap.agreeing / rowMap.read;
-  if (rowMap.conflicts.length > 0 || rowMap.read < rowMap.slots.length * 0.5) {
+  if (rowMap.seriousConflicts > 0 || rowMap.conflicts.length > 2 || rowMap.read < rowMap.slots.length * 0.5) {
     doubts.add('ocr_disagrees');
     notes.push(
       `serial OCR read ${rowMap.read}/${rowMap.slots.length} rows, ${rowMap.conflicts.length} disagree with the row order` +

@@ -30,6 +30,11 @@ export interface RowMap {
   readonly agreeing: number;
   /** Slots whose OCR read a different number, as [sequence, ocr]. */
   readonly conflicts: readonly (readonly [number, number])[];
+  /**
+   * Conflicts that are not a lone misread: a lone misread sits between rows whose
+   * OCR agrees with the sequence, which a shifted or missing row cannot produce.
+   */
+  readonly seriousConflicts: number;
 }
 
 export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap {
@@ -64,7 +69,7 @@ export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap
       ? Math.max(-1, ...half.filter((c) => c.ocr !== null).map((c) => c.row))
       : Infinity;
     for (const c of half) {
-      if (c.row < headerRows || !c.hasInk) continue;
+      if (c.row < headerRows || (!c.hasInk && c.ocr === null)) continue;
       if (c.row > lastNumbered) continue;
       seq++;
       slots.push({ half: h, row: c.row, number: seq, ocr: c.ocr });
@@ -72,5 +77,22 @@ export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap
   }
   const read = slots.filter((s) => s.ocr !== null);
   const conflicts = read.filter((s) => s.ocr !== s.number).map((s) => [s.number, s.ocr!] as const);
-  return { slots, headerRows, read: read.length, agreeing: read.length - conflicts.length, conflicts };
+  const agrees = (k: number): boolean => {
+    const s = slots[k];
+    return s !== undefined && s.ocr === s.number;
+  };
+  let serious = 0;
+  slots.forEach((s, k) => {
+    if (s.ocr === null || s.ocr === s.number) return;
+    const lone = (k === 0 || agrees(k - 1)) && (k === slots.length - 1 || agrees(k + 1));
+    if (!lone) serious++;
+  });
+  return {
+    slots,
+    headerRows,
+    read: read.length,
+    agreeing: read.length - conflicts.length,
+    conflicts,
+    seriousConflicts: serious,
+  };
 }
