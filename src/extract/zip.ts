@@ -1,4 +1,5 @@
 import { Inflate } from 'fflate';
+import { decodeLegacyName } from './legacy-name.js';
 
 /**
  * A ZIP reader that trusts nothing: the central directory is read by hand so that entry count,
@@ -256,16 +257,9 @@ function readZip64Extra(
   return {};
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const gb18030 = new TextDecoder('gb18030');
-
-/** Chinese Windows writes entry names in GBK without setting the UTF-8 flag, so try UTF-8 first, then GB18030. */
+/** Entry names without the UTF-8 flag are CP437 in theory, GBK in practice (Chinese Windows). */
 function decodeName(bytes: Buffer, utf8Flag: boolean): string {
   if (utf8Flag) return new TextDecoder('utf-8').decode(bytes);
   if (bytes.every((b) => b < 0x80)) return bytes.toString('latin1');
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return gb18030.decode(bytes);
-  }
+  return decodeLegacyName(bytes);
 }

@@ -4,7 +4,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { limitsSchema } from '../config/schema.js';
 import { parseMail, type ParsedMail, type ParseMailResult } from './parse.js';
-import { decodeRawName } from './parse-filename.js';
+import { decodeLegacyName } from '../extract/legacy-name.js';
 
 const FIX = join(import.meta.dirname, '..', '..', 'fixtures', 'mail-parts');
 const fixture = (name: string): Buffer => readFileSync(join(FIX, name));
@@ -59,7 +59,7 @@ describe('parseMail', () => {
     ]);
     expect(mailOf(await parseMail(raw, limits)).parts[0]?.filename).toBe('选票.png');
     // A genuine UTF-8 name is left alone.
-    expect(decodeRawName(Buffer.from('选票.png', 'utf8'))).toBe('选票.png');
+    expect(decodeLegacyName(Buffer.from('选票.png', 'utf8'))).toBe('选票.png');
   });
 
   it('flattens a forwarded mail inside a forwarded mail, with paths and parents', async () => {
