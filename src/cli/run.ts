@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { mountReview } from '../review/mount.js';
 import { createStages } from '../worker/real-stages.js';
 import { runDaemon } from '../worker/daemon.js';
 import { contextFor } from './context.js';
@@ -44,6 +45,8 @@ export function registerRun(program: Command): void {
           once: opts.once ?? false,
           signal: stop.signal,
           healthEverySeconds: Number(opts.healthEvery) || 60,
+          // The staff review site shares the daemon's HTTP server, database and recognizer.
+          mount: (app) => mountReview(app, { config: ctx.config, db, logger: ctx.logger, stages }),
         });
         if (opts.once) ctx.logger.info(result, 'run --once finished');
       } finally {

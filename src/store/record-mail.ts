@@ -239,9 +239,11 @@ export function recordAttemptFailure(
 ): void {
   db.transaction(() => {
     const now = new Date().toISOString();
-    const attempts = (
-      db.prepare('SELECT attempts FROM mails WHERE id = ?').get(mailId) as { attempts: number }
-    ).attempts;
+    const row = db.prepare('SELECT attempts, status FROM mails WHERE id = ?').get(mailId) as
+      { attempts: number; status: string } | undefined;
+    // Someone else (the review site's re-process, another process) finished it meanwhile: their result stands.
+    if (!row || row.status !== 'pending') return;
+    const attempts = row.attempts;
     if (final) {
       db.prepare(
         `UPDATE mails SET status = 'failed', reason = ?, error = ?, processed_at = ? WHERE id = ?`,

@@ -34,12 +34,22 @@ type Script = { kind: string; marked: number[]; uncertain?: number[] }[];
 class ScriptedReader implements PageReader {
   readonly byWidth = new Map<number, Script>();
   failuresLeft = 0;
+  /** Answers like the pool does for a page whose thread crashed or timed out. */
+  unfinishedLeft = 0;
   reads = 0;
   async read(page: Page): Promise<PageReading> {
     this.reads++;
     if (this.failuresLeft > 0) {
       this.failuresLeft--;
       throw new Error('reader crashed');
+    }
+    if (this.unfinishedLeft > 0) {
+      this.unfinishedLeft--;
+      return {
+        status: 'unreadable',
+        reason: 'processing_failed',
+        detail: 'page timed out',
+      } as unknown as PageReading;
     }
     if (page.source !== 'image') throw new Error('test reader reads images only');
     const { width } = await sharp(page.image).metadata();
@@ -343,6 +353,34 @@ describe('ingest pipeline', () => {
       error: null,
     });
     expect(count(`SELECT COUNT(*) AS n FROM audit WHERE action = 'mail.attempt_failed'`)).toBe(2);
+  });
+
+  it('reads a page again when the recognizer could not finish it, and records it unreadable on the last attempt', async () => {
+    const { ingestor } = setup(2);
+    reader.unfinishedLeft = 1;
+    const raw = await eml({
+      messageId: '<slow@x>',
+      attachments: [{ filename: 'a.png', content: await png(101) }],
+    });
+    expect(await ingestor.handle(incoming(raw))).toMatchObject({ status: 'failed', final: false });
+    expect(await ingestor.handle(incoming(raw))).toMatchObject({ status: 'stored', ballots: 1 });
+    // Always unfinished: the last attempt keeps the other pages and marks this one unreadable for staff.
+    reader.unfinishedLeft = 3;
+    const raw2 = await eml({
+      messageId: '<slow2@x>',
+      attachments: [
+        { filename: 'b.png', content: await png(102) },
+        { filename: 'c.png', content: await png(103) },
+      ],
+    });
+    expect(await ingestor.handle(incoming(raw2))).toMatchObject({ status: 'failed', final: false });
+    const last = await ingestor.handle(incoming(raw2));
+    expect(last).toMatchObject({ status: 'stored' });
+    expect(
+      count(
+        `SELECT COUNT(*) AS n FROM page_readings WHERE status = 'unreadable' AND reason = 'processing_failed'`,
+      ),
+    ).toBe(1);
   });
 
   it('parks a mail that keeps failing, and a reprocess later reads it from the stored original', async () => {

@@ -123,6 +123,8 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
         // The database itself failed; the mail stays pending and is retried from its original.
         mlog.error({ err: recordErr }, 'could not record the failed attempt');
       }
+      const current = mailById(db, row.id);
+      if (current && current.status === 'processed') return outcomeOf(current);
       mlog[final ? 'error' : 'warn'](
         { attempt, err },
         final ? 'mail parked as failed' : 'mail attempt failed; will retry',
