@@ -108,6 +108,7 @@ export function ballotPage(
   const head = html`<div class="ballot-head">
     <h1>${t(lang, 'ballot')} #${id} · ${kindLabel(election, lang, s.kind)}</h1>
     ${statusTag(lang, s.status)}
+    ${reasonTags(lang, s.status === 'review' ? s.reviewReasons : s.reason ? [s.reason] : [], s.status === 'review' ? 'review' : 'invalid')}
     <span class="tag ${s.decidedBy === 'person' ? 'person' : 'grey'}"
       >${t(lang, s.decidedBy === 'person' ? 'decidedByPerson' : 'decidedByMachine')}</span
     >
@@ -116,14 +117,14 @@ export function ballotPage(
         class="btn"
         id="prev"
         href="${o.prev ? `/ballots/${o.prev}${q}` : '#'}"
-        ${o.prev ? '' : 'aria-disabled="true"'}
+        aria-disabled="${o.prev ? 'false' : 'true'}"
         ><kbd>K</kbd> ${t(lang, 'prev')}</a
       >
       <a
         class="btn"
         id="next"
         href="${o.next ? `/ballots/${o.next}${q}` : '#'}"
-        ${o.next ? '' : 'aria-disabled="true"'}
+        aria-disabled="${o.next ? 'false' : 'true'}"
         >${t(lang, 'next')} <kbd>J</kbd></a
       >
       <a class="btn" href="/${q}">${t(lang, 'backToQueue')}</a>

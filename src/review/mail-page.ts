@@ -1,7 +1,11 @@
 import type { Election } from '../election/election.js';
 import { kindLabel, reasonTags, statusTag, when } from './format.js';
 import { type Html, html } from './html.js';
-import { t } from './i18n.js';
+import { type LabelKey, LABELS, type Lang, t } from './i18n.js';
+
+function label(lang: Lang, key: string, fallback: string): string {
+  return key in LABELS ? t(lang, key as LabelKey) : fallback;
+}
 import { type PageContext, csrfField, page } from './layout.js';
 import type { MailView } from './mail-view.js';
 
@@ -27,7 +31,7 @@ export function mailPage(
       </dd>
       <dt>${t(lang, 'mailStatus')}</dt>
       <dd>
-        ${m.status} ${m.reason ? reasonTags(lang, [m.reason]) : ''}
+        ${label(lang, `mail_${m.status}`, m.status)} ${m.reason ? reasonTags(lang, [m.reason]) : ''}
         ${m.error ? html`<span class="small mono">${m.error}</span>` : ''}
       </dd>
       <dt>Message-ID</dt>
@@ -53,7 +57,7 @@ export function mailPage(
           <span class="muted small">${a.format ?? ''} · ${Math.ceil(a.size / 1024)} KB</span>
         </h2>
         <p>
-          ${a.status === 'rejected' ? html`<span class="tag invalid">${a.status}</span>` : html`<span class="tag grey">${a.status}</span>`}
+          ${a.status === 'rejected' ? html`<span class="tag invalid">${label(lang, `att_${a.status}`, a.status)}</span>` : html`<span class="tag grey">${label(lang, `att_${a.status}`, a.status)}</span>`}
           ${a.reason ? reasonTags(lang, [a.reason]) : ''}
           ${a.detail ? html`<span class="small muted">${a.detail}</span>` : ''} ·
           <a href="/attachments/${a.id}/original">${t(lang, 'original')}</a>

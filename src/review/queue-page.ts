@@ -84,10 +84,10 @@ export function queuePage(
     >
   </div>`;
 
-  const reasonOptions = Object.entries(REASONS).filter(([, r]) => r.scope !== 'page' || true);
+  const reasonOptions = Object.entries(REASONS);
   const filters = html`<form class="filters card" method="get" action="/">
     <label
-      >${t(lang, 'filterType')}
+      >${t(lang, 'filterState')}
       <select name="state">
         <option value="open" ${filter.state === 'open' ? 'selected' : ''}>${t(lang, 'open')}</option>
         <option value="decided" ${filter.state === 'decided' ? 'selected' : ''}>${t(lang, 'decided')}</option>

@@ -7,6 +7,8 @@ export const CSS = `
   --amber: #b45309; --amber-bg: #fef3c7; --red: #b91c1c; --red-bg: #fee2e2; --blue-bg: #dbeafe;
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
+fieldset { border: 0; margin: 0; padding: 0; min-width: 0; }
 html { font-size: 16px; }
 body { margin: 0; background: var(--bg); color: var(--ink);
   font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", system-ui, sans-serif;
@@ -35,6 +37,7 @@ h2 { font-size: 17px; margin: 0 0 10px; }
 .count.on { border-color: var(--primary); box-shadow: inset 0 0 0 1px var(--primary); }
 .count .n { font-size: 26px; font-weight: 700; display: block; line-height: 1.2; }
 .count .l { font-size: 14px; color: var(--muted); }
+.count.tally { margin-left: auto; background: #f0fdf4; border-color: #bbf7d0; }
 .count.tally .n { color: var(--green); }
 form.filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-end; }
 form.filters label { display: flex; flex-direction: column; font-size: 13px; color: var(--muted); gap: 4px; }
@@ -44,6 +47,7 @@ textarea { width: 100%; min-height: 64px; resize: vertical; }
 .btn { display: inline-flex; align-items: center; justify-content: center; gap: 8px; font: inherit; font-size: 15px; font-weight: 600;
   padding: 9px 18px; min-height: 42px; border-radius: 8px; border: 1px solid #b8c1cc; background: #fff; color: var(--ink); cursor: pointer; }
 .btn:hover { background: #f1f4f8; text-decoration: none; }
+.btn[aria-disabled=true] { opacity: 0.4; pointer-events: none; }
 .btn.primary { background: var(--primary); border-color: var(--primary); color: #fff; }
 .btn.primary:hover { background: var(--primary-dark); }
 .btn.good { background: var(--green); border-color: var(--green); color: #fff; }
@@ -80,7 +84,7 @@ table.list tr.cur td { background: #eaf2ff; }
 .ballot-head .nav { margin-left: auto; display: flex; gap: 8px; }
 .ballot-grid { display: grid; grid-template-columns: minmax(360px, 1.1fr) minmax(420px, 1fr); gap: 18px; align-items: start; }
 .imgwrap { position: relative; background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 10px; }
-.imgwrap svg { display: block; width: 100%; height: auto; max-height: 82vh; }
+.imgwrap svg { display: block; width: 100%; height: auto; max-height: 88vh; }
 .cell { cursor: pointer; stroke-width: 3; }
 .cell.m-marked { stroke: var(--green); }
 .cell.m-unmarked { stroke: var(--grey); }
@@ -99,7 +103,7 @@ table.list tr.cur td { background: #eaf2ff; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; font-size: 15px; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-.items { display: grid; grid-template-columns: 1fr 1fr; gap: 6px; max-height: 46vh; overflow: auto; padding: 2px; }
+.items { display: grid; grid-template-columns: 1fr 1fr; gap: 6px; max-height: 56vh; overflow: auto; padding: 2px; }
 .items.few { grid-template-columns: 1fr; }
 .item { display: flex; align-items: center; gap: 10px; padding: 8px 10px; border: 1px solid var(--line); border-radius: 8px; cursor: pointer; font-size: 14px; line-height: 1.35; min-height: 46px; background: #fff; }
 .item:hover { border-color: var(--primary); }
@@ -125,8 +129,8 @@ ol.history li { margin-bottom: 6px; }
 .login input { width: 100%; margin-top: 4px; font-size: 17px; padding: 10px 12px; }
 .login .btn { width: 100%; }
 .thumbs { display: flex; gap: 12px; flex-wrap: wrap; }
-.thumbs figure { margin: 0; width: 220px; }
-.thumbs img { width: 220px; height: 280px; object-fit: contain; background: #fff; border: 1px solid var(--line); border-radius: 6px; }
+.thumbs figure { margin: 0; width: 280px; }
+.thumbs img { width: 280px; height: 360px; object-fit: contain; background: #fff; border: 1px solid var(--line); border-radius: 6px; }
 .thumbs figcaption { font-size: 13px; }
 table.votes td.num { text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; width: 90px; }
 @media (max-width: 1000px) { .ballot-grid { grid-template-columns: 1fr; } .items { grid-template-columns: 1fr; } }
