@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { imapSourceSchema } from '../src/config/schema.js';
 import { createImapSource } from '../src/mail/imap-source.js';
 import { type Dovecot, dovecotSkipReason, startDovecot } from './helpers/dovecot.js';
+import { type ImapProxy, startImapProxy } from './helpers/imap-proxy.js';
 import { memoryLogger, recordingHandler, sha256, tinyMail, waitFor } from './helpers/imap-recorder.js';
 
 const skip = dovecotSkipReason();
@@ -33,10 +34,13 @@ describe.skipIf(skip !== null)('IMAP source when the server misbehaves', () => {
   let d: Dovecot | null = null;
   let stop: AbortController | null = null;
   let running: Promise<void> | null = null;
+  let proxy: ImapProxy | null = null;
 
   afterEach(async () => {
     stop?.abort();
     await running;
+    await proxy?.close();
+    proxy = null;
     await d?.dispose();
     d = null;
   });
@@ -148,5 +152,44 @@ describe.skipIf(skip !== null)('IMAP source when the server misbehaves', () => {
     const flags = await d.flags(mailbox);
     expect(flags.size).toBe(3);
     expect([...flags.values()].every((f) => f.has('$BallotInboxStored'))).toBe(true);
+  });
+
+  it('still finds new mail when IDLE goes quiet (the server never reports it), by polling anyway', async () => {
+    d = await startDovecot();
+    // Swallow every new-mail notice: IDLE is accepted and then says nothing, as some servers do.
+    proxy = await startImapProxy(d.port, (line) => (/^\* \d+ (EXISTS|RECENT)\r\n$/.test(line) ? null : line));
+    const { logger, text } = memoryLogger();
+    const source = createImapSource(sourceConfig(d, { port: proxy.port, pollSeconds: 1 }), logger, {
+      env: { CODE: d.password },
+    });
+    const rec = recordingHandler();
+    stop = new AbortController();
+    running = source.run(rec.handler, stop.signal);
+    await waitFor('IDLE in use', () => /"msg":"\S+ IDLE"/.test(text()));
+    await d.append('INBOX', [tinyMail(501, 'quiet')]);
+    await waitFor('mail found by the poll', () => rec.stored.size === 1, 10_000);
+    expect(text()).not.toMatch(/"msg":"\* \d+ EXISTS"/);
+  });
+
+  it('marks mail \\Seen and says why when the server keeps no custom keywords (PERMANENTFLAGS without \\*)', async () => {
+    d = await startDovecot();
+    proxy = await startImapProxy(d.port, (line) =>
+      line.includes('[PERMANENTFLAGS') ? line.replace(/ \\\*\)/, ')') : line,
+    );
+    const mailbox = 'nokeywords';
+    const [uid] = await d.append(mailbox, [tinyMail(601, 'nokw')]);
+    const { logger, text } = memoryLogger();
+    const source = createImapSource(sourceConfig(d, { port: proxy.port, mailbox }), logger, {
+      env: { CODE: d.password },
+    });
+    const rec = recordingHandler();
+    expect(await source.drain(rec.handler)).toEqual({ delivered: 1 });
+    const flags = (await d.flags(mailbox)).get(uid!)!;
+    expect([...flags]).toContain('\\Seen');
+    expect([...flags]).not.toContain('$BallotInboxStored');
+    expect(ownLines(text()).some((l) => /does not keep the keyword \$BallotInboxStored/.test(l.msg))).toBe(
+      true,
+    );
+    expect(await source.drain(rec.handler)).toEqual({ delivered: 0 });
   });
 });
