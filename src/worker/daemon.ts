@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
+import { type ReportSchedule, scheduleReports } from '../report/schedule.js';
 import { createFolderSource } from '../mail/folder-source.js';
 import type { IngestOutcome, MailSource } from '../mail/incoming.js';
 import { BlobStore } from '../store/blobs.js';
@@ -121,7 +122,10 @@ export async function runDaemon(options: DaemonOptions): Promise<{ delivered: nu
   }, everyMs);
   health.unref();
 
+  // The nightly report (config.report.cron on the election's clock); not for a one-shot `run --once`.
+  let reports: ReportSchedule | null = null;
   try {
+    if (!options.once) reports = scheduleReports(db, config, logger);
     state = 'resuming';
     const resumed = await ingestor.resumePending();
     if (resumed.resumed > 0) log.info(resumed, 'resumed mails left pending by an earlier run');
@@ -135,6 +139,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ delivered: nu
   } finally {
     state = 'stopping';
     clearInterval(health);
+    await reports?.stop();
     if (app) await app.close();
     log.info('daemon stopped');
   }
