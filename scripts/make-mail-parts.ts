@@ -423,6 +423,19 @@ async function makePdfs(png: Buffer): Promise<{ text: Buffer }> {
   });
   write('text-layer.pdf', text);
   write('truncated.pdf', text.subarray(0, Math.floor(text.length / 3)));
+  // Filled in a PDF viewer: the marks are form-field values, not page text.
+  write(
+    'form-fields.pdf',
+    await pdfToBuffer((doc) => {
+      doc.font(CJK_FONT, CJK_FONT_NAME).fontSize(12).text('投票', 400, 72);
+      doc.initForm();
+      doc.font('Helvetica');
+      doc.formText('vote1', 400, 100, 40, 20, { value: '√' });
+      doc.formText('vote2', 400, 128, 40, 20, { value: '' });
+      doc.formCheckbox('vote3', 400, 156, 16, 16, { value: 'Yes' } as object);
+      doc.formCheckbox('vote4', 400, 184, 16, 16);
+    }),
+  );
   write(
     'scan.pdf',
     await pdfToBuffer((doc) => {

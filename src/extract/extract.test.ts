@@ -275,6 +275,17 @@ describe('PDF', () => {
     expect(r).toMatchObject({ ok: false, reason: 'too_many_parts', format: 'pdf' });
   });
 
+  it('adds filled PDF form fields to the text layer: typed text as is, check boxes as ☑ / ☐', async () => {
+    const [page] = pagesOf(await extractPages(fixture('form-fields.pdf'), null, limits));
+    if (page?.source !== 'pdf' || !page.text) throw new Error('expected a text layer');
+    const fields = page.text.items.filter((i) => i.x === 400 && i.y >= 100);
+    expect(fields.map((i) => [i.str, i.y])).toEqual([
+      ['√', 100],
+      ['☑', 156],
+      ['☐', 184],
+    ]);
+  });
+
   it('decodes text in a non-embedded Chinese font through the local cMaps', async () => {
     const [page] = pagesOf(await extractPages(fixture('cjk-no-embed.pdf'), null, limits));
     if (page?.source !== 'pdf' || !page.text) throw new Error('expected a text layer');

@@ -104,8 +104,51 @@ async function readTextLayer(page: PDFPageProxy): Promise<TextLayer | null> {
     const height = item.height;
     items.push({ str: item.str, x: vx, y: vy - height, width: item.width, height });
   }
+  items.push(...(await readFormFields(page, viewport)));
   if (items.length === 0) return null;
   return { width: viewport.width, height: viewport.height, items };
+}
+
+/**
+ * A ballot filled in a PDF form: the typed values live in form fields (widget annotations), not in
+ * the page's text, so they are added to the text layer at the field's position. A check box field
+ * reads ☑ when ticked and ☐ when not, like a docx check box.
+ */
+async function readFormFields(
+  page: PDFPageProxy,
+  viewport: ReturnType<PDFPageProxy['getViewport']>,
+): Promise<TextItem[]> {
+  let annotations: Record<string, unknown>[];
+  try {
+    annotations = (await page.getAnnotations({ intent: 'display' })) as Record<string, unknown>[];
+  } catch {
+    return [];
+  }
+  const items: TextItem[] = [];
+  for (const a of annotations) {
+    if (a['subtype'] !== 'Widget' || !Array.isArray(a['rect'])) continue;
+    let str: string | null = null;
+    const value = a['fieldValue'];
+    if (a['fieldType'] === 'Tx' && typeof value === 'string' && value.trim() !== '') {
+      str = value;
+    } else if (a['fieldType'] === 'Btn' && (a['checkBox'] === true || a['radioButton'] === true)) {
+      const on =
+        a['radioButton'] === true ? value === a['buttonValue'] : typeof value === 'string' && value !== 'Off';
+      str = on ? '☑' : '☐';
+    }
+    if (str === null) continue;
+    const [x1, y1, x2, y2] = viewport.convertToViewportRectangle(a['rect'] as number[]) as number[];
+    const left = Math.min(x1 ?? 0, x2 ?? 0);
+    const top = Math.min(y1 ?? 0, y2 ?? 0);
+    items.push({
+      str,
+      x: left,
+      y: top,
+      width: Math.abs((x2 ?? 0) - (x1 ?? 0)),
+      height: Math.abs((y2 ?? 0) - (y1 ?? 0)),
+    });
+  }
+  return items;
 }
 
 async function renderPage(page: PDFPageProxy, factory: CanvasFactory): Promise<Buffer | null> {
