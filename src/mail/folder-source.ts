@@ -197,15 +197,13 @@ export function createFolderSource(dir: string, options: FolderSourceOptions): M
         }
         if (signal.aborted) break;
         await new Promise<void>((resolveWait) => {
-          const t = setTimeout(resolveWait, pollMs);
-          signal.addEventListener(
-            'abort',
-            () => {
-              clearTimeout(t);
-              resolveWait();
-            },
-            { once: true },
-          );
+          const done = (): void => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolveWait();
+          };
+          const timer = setTimeout(done, pollMs);
+          signal.addEventListener('abort', done, { once: true });
         });
       }
     },

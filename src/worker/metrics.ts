@@ -56,13 +56,10 @@ export function createMetrics(db: Db): Metrics {
   });
   new Gauge({
     name: 'ballot_inbox_queue_depth',
-    help: 'Mails waiting at the source on its last pass, plus mails recorded but not yet read',
+    help: 'Mails waiting at the source (counted on its last pass, less those delivered since)',
     registers: [registry],
     collect() {
-      const pending = (
-        db.prepare(`SELECT COUNT(*) AS n FROM mails WHERE status = 'pending'`).get() as { n: number }
-      ).n;
-      this.set(sourceWaiting + pending);
+      this.set(sourceWaiting);
     },
   });
   new Gauge({
@@ -123,6 +120,7 @@ export function createMetrics(db: Db): Metrics {
       outcomes.inc({ outcome: label });
       mailMs.observe(ms / 1000);
       mailsDone++;
+      sourceWaiting = Math.max(0, sourceWaiting - 1);
       if (outcome.status === 'failed') {
         errorCount++;
         errors.inc({ kind: outcome.final ? 'mail_parked' : 'attempt_failed' });
