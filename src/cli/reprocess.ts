@@ -77,10 +77,17 @@ export function registerReprocess(program: Command): void {
             results.push(r);
             progress.tick(r.status);
           }
-          for (const pageId of selected.pages) {
-            for (const r of await reprocessor.reprocessPages([pageId], options)) results.push(r);
-            progress.tick('page');
-          }
+          // Pages go to the recognizer pool a few at a time so every core has one; each page's new
+          // reading is its own transaction, so the order of finishing does not matter.
+          let next = 0;
+          const lane = async (): Promise<void> => {
+            for (let i = next++; i < selected.pages.length; i = next++) {
+              for (const r of await reprocessor.reprocessPages([selected.pages[i]!], options))
+                results.push(r);
+              progress.tick('page');
+            }
+          };
+          await Promise.all(Array.from({ length: Math.max(2, stages.workers * 2) }, lane));
           progress.finish();
         } finally {
           await stages.reader.close();
