@@ -44,8 +44,12 @@ const CENTRAL_SIG = 0x02014b50;
 const LOCAL_SIG = 0x04034b50;
 /** Small entries compress absurdly well (a page of spaces); the ratio rule only bites above this. */
 const RATIO_FLOOR_BYTES = 1024 * 1024;
-/** Compressed bytes fed per step, so one step can overshoot the cap by at most ~16 MB (deflate tops out near 1032:1). */
-const FEED_BYTES = 16 * 1024;
+/**
+ * Compressed bytes fed per step. Deflate tops out near 1032:1, so one step can overshoot the cap by
+ * about 1000× its size: steps are sized from the cap (a directory claiming 1 KB gets 512-byte steps).
+ */
+const MAX_FEED_BYTES = 16 * 1024;
+const MIN_FEED_BYTES = 512;
 
 export function isZip(data: Uint8Array): boolean {
   return data.length >= 4 && data[0] === 0x50 && data[1] === 0x4b && (data[2] === 3 || data[2] === 5);
@@ -202,10 +206,11 @@ export function inflateEntry(
     if (produced > cap) overflow = true;
     else chunks.push(chunk);
   });
+  const feed = Math.min(MAX_FEED_BYTES, Math.max(MIN_FEED_BYTES, Math.ceil(cap / 1024)));
   try {
-    for (let i = 0; i < compressed.length && !overflow; i += FEED_BYTES) {
-      const last = i + FEED_BYTES >= compressed.length;
-      inflater.push(compressed.subarray(i, i + FEED_BYTES), last);
+    for (let i = 0; i < compressed.length && !overflow; i += feed) {
+      const last = i + feed >= compressed.length;
+      inflater.push(compressed.subarray(i, i + feed), last);
     }
   } catch (err) {
     return { ok: false, reason: 'corrupt_file', detail: `entry "${entry.name}": ${(err as Error).message}` };
