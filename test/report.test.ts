@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AppConfig, loadAppConfig } from '../src/config/load.js';
 import { createLogger } from '../src/log/logger.js';
+import { RECOGNIZER_VERSION } from '../src/recognize/recognizer.js';
 import { runReport } from '../src/report/run-report.js';
 import type { WrittenReport } from '../src/report/write-report.js';
 import { verifyAudit } from '../src/store/audit.js';
@@ -246,6 +247,7 @@ describe('report of the fixture database', () => {
     const prov = Object.fromEntries(sheetRows(wb.getWorksheet('可核查信息')!).map((x) => [x[1], x[2]]));
     expect(prov['election.hash']).toBe(config.election.hash);
     expect(prov['recognizer.test']).toBe(12);
+    expect(prov['recognizer.current']).toBe(RECOGNIZER_VERSION);
   });
 
   it('shows the same numbers in the HTML, self-contained and in Chinese', async () => {

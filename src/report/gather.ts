@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Election } from '../election/election.js';
 import { localDay } from '../election/zoned-time.js';
+import { RECOGNIZER_VERSION } from '../recognize/recognizer.js';
 import { GENESIS_HASH } from '../store/audit.js';
 import { ballotStates } from '../store/ballot-state.js';
 import type { Db } from '../store/db.js';
@@ -204,6 +205,7 @@ export function gatherReport(
         electionId: election.id,
         electionHash: election.hash,
         recognizerVersions: versions.map((v) => ({ version: v.code, ballots: v.count })),
+        currentRecognizer: RECOGNIZER_VERSION,
         software: softwareVersion(),
       },
       tally,

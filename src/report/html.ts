@@ -203,6 +203,7 @@ function provenanceSection(data: ReportData, heading: string): string {
   const versions = p.recognizerVersions.length
     ? p.recognizerVersions.map((v) => `${e(v.version)}(${v.ballots} 张)`).join(';')
     : '—';
+  const older = p.recognizerVersions.some((v) => v.version !== p.currentRecognizer);
   return `
 <section class="provenance keep">
   <h2>${heading}可核查信息</h2>
@@ -212,7 +213,7 @@ function provenanceSection(data: ReportData, heading: string): string {
       <tr><th scope="row">报告生成</th><td>${e(formatLocal(p.generatedAt, tz))}(${e(tz)})</td></tr>
       <tr><th scope="row">审计链</th><td>第 ${p.auditHead.seq} 条,哈希 <span class="mono hash">${e(p.auditHead.hash)}</span></td></tr>
       <tr><th scope="row">选举配置</th><td>${e(p.electionId)},哈希 <span class="mono hash">${e(p.electionHash)}</span></td></tr>
-      <tr><th scope="row">识别程序版本</th><td>${versions}</td></tr>
+      <tr><th scope="row">识别程序版本</th><td>${versions};本软件当前版本 ${e(p.currentRecognizer)}${older ? '(版本不同的识别结果可用 <span class="mono">ballot-inbox reprocess</span> 按当前版本重新识别)' : ''}</td></tr>
       <tr><th scope="row">软件</th><td>${e(p.software.name)} ${e(p.software.version)}</td></tr>
     </tbody>
   </table>

@@ -113,5 +113,7 @@ export interface Provenance {
   readonly electionHash: string;
   /** Recognizer versions behind the readings the report uses, with how many ballots each read. */
   readonly recognizerVersions: readonly { readonly version: string; readonly ballots: number }[];
+  /** The recognizer this build would read with now; differing recorded versions mean older readings. */
+  readonly currentRecognizer: string;
   readonly software: { readonly name: string; readonly version: string };
 }

@@ -187,6 +187,7 @@ export function reportTables(data: ReportData): ReportTable[] {
         `recognizer.${v.version}`,
         v.ballots,
       ]),
+      ['当前识别程序版本', 'recognizer.current', p.currentRecognizer],
       ['软件版本', 'software.version', `${p.software.name} ${p.software.version}`],
     ],
   });

@@ -70,6 +70,7 @@ export function writeReportFolder(
           time_zone: data.election.timeZone,
           audit_head: p.auditHead,
           recognizer_versions: p.recognizerVersions,
+          recognizer_current: p.currentRecognizer,
           software: p.software,
           files,
         },
