@@ -162,7 +162,9 @@ describe('review site content', () => {
     const { cookie } = await session('alice');
     const res = await app.inject({ method: 'GET', url: '/', headers: { cookie } });
     expect(res.statusCode).toBe(200);
-    const ballots = [...res.body.matchAll(/class="open" href="\/ballots\/(\d+)[?"]/g)].map((m) => Number(m[1]));
+    const ballots = [...res.body.matchAll(/class="open" href="\/ballots\/(\d+)[?"]/g)].map((m) =>
+      Number(m[1]),
+    );
     expect(ballots.slice(0, 4)).toEqual([
       world.ballots.unsure,
       world.ballots.faint,
@@ -180,7 +182,9 @@ describe('review site content', () => {
       url: '/?kind=districts&type=ballot',
       headers: { cookie },
     });
-    const ids = [...filtered.body.matchAll(/class="open" href="\/ballots\/(\d+)[?"]/g)].map((m) => Number(m[1]));
+    const ids = [...filtered.body.matchAll(/class="open" href="\/ballots\/(\d+)[?"]/g)].map((m) =>
+      Number(m[1]),
+    );
     expect(new Set(ids)).toEqual(new Set([world.ballots.unsure, world.ballots.sheetDistricts]));
     const en = await app.inject({ method: 'GET', url: '/', headers: { cookie: `${cookie}; bi_lang=en` } });
     expect(en.body).toContain('Review queue');
@@ -313,5 +317,58 @@ describe('review site content', () => {
       headers: { cookie },
     });
     expect(res.body).not.toContain('/reprocess');
+  });
+});
+
+describe('re-process from the web', () => {
+  it('shows the buttons when the worker is wired, records who asked, and calls the worker', async () => {
+    const calls: string[] = [];
+    const wired = await createReviewServer({
+      ...world.deps,
+      reprocess: {
+        ballot: async (id, actor) => void calls.push(`ballot ${id} ${actor}`),
+        mail: async (id, actor) => void calls.push(`mail ${id} ${actor}`),
+      },
+    });
+    const { sid } = await login('alice', PASSWORDS.alice, wired);
+    const cookie = `bi_sid=${sid}`;
+    const id = world.ballots.sheetProjects;
+    const page = await wired.inject({ method: 'GET', url: `/ballots/${id}`, headers: { cookie } });
+    expect(page.body).toContain(`action="/ballots/${id}/reprocess"`);
+    expect(page.body).toContain(`action="/mails/${world.mails.sheet}/reprocess"`);
+    const csrf = hidden(page.body, '_csrf');
+
+    const refused = await wired.inject({
+      method: 'POST',
+      url: `/ballots/${id}/reprocess`,
+      headers: { cookie },
+      payload: {},
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(calls).toEqual([]);
+
+    const r = await wired.inject({
+      method: 'POST',
+      url: `/ballots/${id}/reprocess`,
+      headers: { cookie },
+      payload: { _csrf: csrf },
+    });
+    expect(r.statusCode).toBe(303);
+    const m = await wired.inject({
+      method: 'POST',
+      url: `/mails/${world.mails.sheet}/reprocess`,
+      headers: { cookie },
+      payload: { _csrf: csrf },
+    });
+    expect(m.statusCode).toBe(303);
+    expect(calls).toEqual([`ballot ${id} user:alice`, `mail ${world.mails.sheet} user:alice`]);
+    const audit = world.db
+      .prepare(`SELECT action, actor FROM audit WHERE action LIKE '%reprocess_requested' ORDER BY seq`)
+      .all();
+    expect(audit).toEqual([
+      { action: 'ballot.reprocess_requested', actor: 'user:alice' },
+      { action: 'mail.reprocess_requested', actor: 'user:alice' },
+    ]);
+    await wired.close();
   });
 });
