@@ -102,6 +102,7 @@ describe('report by e-mail', () => {
     );
     expect(mail.text).toContain(`收到邮件 ${tally.mails.received} 封`);
     expect(mail.text).toContain('前 10 名:');
+    expect(mail.text).toContain(`附件 计票报告-${out.report.name}.xlsx 为全部统计表`);
 
     expect(mail.attachments).toHaveLength(1);
     const att = mail.attachments[0]!;

@@ -38,7 +38,7 @@ export function emailSummary(
   }
   lines.push(
     '',
-    `附件 ${report.xlsxName} 为全部统计表(每表一页);完整报告(可打印的 HTML 与 CSV)保存在报告文件夹 ${report.name}。`,
+    `附件 ${report.xlsxName} 为全部统计表(每个表格一个工作表);完整报告(可打印的 HTML 与 CSV)保存在报告文件夹 ${report.name}。`,
     `附件 SHA-256:${report.xlsxSha256}`,
     `审计链第 ${p.auditHead.seq} 条,哈希 ${p.auditHead.hash};本报告记为审计链第 ${report.auditSeq} 条。`,
     '',

@@ -96,9 +96,11 @@ async function mailReport(config: AppConfig, data: ReportData, report: WrittenRe
   const xlsx = report.files.find((f) => f.name === XLSX_NAME);
   if (!xlsx) throw new Error(`report ${report.name} has no ${XLSX_NAME}`);
   const content = readFileSync(join(report.dir, XLSX_NAME));
+  // The dated name tells reports apart in a mailbox.
+  const filename = `计票报告-${report.name}.xlsx`;
   const summary = emailSummary(data, {
     name: report.name,
-    xlsxName: XLSX_NAME,
+    xlsxName: filename,
     xlsxSha256: xlsx.sha256,
     auditSeq: report.audit.seq,
   });
@@ -106,8 +108,7 @@ async function mailReport(config: AppConfig, data: ReportData, report: WrittenRe
     ...summary,
     attachments: [
       {
-        // The dated name tells reports apart in a mailbox.
-        filename: `计票报告-${report.name}.xlsx`,
+        filename,
         content,
         contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       },
