@@ -218,6 +218,7 @@ describe('report of the fixture database', () => {
     for (const ws of wb.worksheets) {
       expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
       expect(ws.getRow(1).font?.bold).toBe(true);
+      expect(ws.pageSetup).toMatchObject({ paperSize: 9, fitToWidth: 1, printTitlesRow: '1:1' });
       ws.columns.forEach((c) => expect(c.width).toBeGreaterThanOrEqual(8));
     }
     for (const b of config.election.ballots) {

@@ -12,7 +12,12 @@ export async function tablesToXlsx(tables: readonly ReportTable[], data: ReportD
   wb.modified = data.provenance.generatedAt;
 
   for (const t of tables) {
-    const ws = wb.addWorksheet(t.title, { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
+    const ws = wb.addWorksheet(t.title, {
+      views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }],
+      // Printed from Excel too: A4 (paper size 9), as wide as the page, header row on every page.
+      pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    });
+    ws.pageSetup.printTitlesRow = '1:1';
     ws.columns = t.columns.map((c) => ({ header: c.header, width: c.width }));
     for (const row of t.rows) ws.addRow([...row]);
     const header = ws.getRow(1);
