@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -5,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { limitsSchema } from '../config/schema.js';
 import { extractPages, type ExtractResult } from './extract.js';
 import type { Page } from './page.js';
-import { stopPdfReader } from './pdf.js';
+import { extractPdf, stopPdfReader } from './pdf.js';
 
 const FIX = join(import.meta.dirname, '..', '..', 'fixtures', 'mail-parts');
 const fixture = (name: string): Buffer => readFileSync(join(FIX, name));
@@ -309,6 +310,20 @@ describe('PDF', () => {
     expect(slow).toMatchObject({ ok: false, reason: 'processing_failed', format: 'pdf' });
     const next = await extractPages(fixture('text-layer.pdf'), null, limits);
     expect(next.ok && next.pages.length).toBe(2);
+  });
+
+  it('fails the PDF being read when the reader process dies, then starts a new reader', async () => {
+    // extractPdf hands the job to the reader synchronously; the reader is then killed from outside,
+    // as the kernel's OOM killer or a native crash in the canvas would.
+    const pending = extractPdf(fixture('text-layer.pdf'), limits);
+    const pids = execFileSync('pgrep', ['-P', String(process.pid), '-f', 'pdf-child'], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+    const r = await pending;
+    expect(r).toMatchObject({ ok: false, reason: 'processing_failed' });
+    if (!r.ok) expect(r.detail).toMatch(/died \(SIGKILL\)/);
+    expect((await extractPages(fixture('scan.pdf'), null, limits)).ok).toBe(true);
   });
 
   it('reads PDFs handed over concurrently, each getting its own pages', async () => {
