@@ -105,6 +105,7 @@ describe.skipIf(skip)('review site in a browser', () => {
 
     await page.goto(`${base}/tally`);
     expect(await page.locator('[data-votes="projects.6"]').textContent()).toBe('1');
+    await page.screenshot({ path: `${SHOTS}/tally.png` });
     await page.goto(`${base}/`);
     expect(Number(await page.locator('#valid-total').textContent())).toBe(validBefore + 1);
 

@@ -18,6 +18,7 @@ import {
   csrfMatches,
   endSession,
   lookupSession,
+  purgeExpiredSessions,
 } from '../store/sessions.js';
 import { computeTally } from '../store/tally.js';
 import { loginRecord } from '../store/users.js';
@@ -222,6 +223,8 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
         return showLogin(req, reply, { error: 'loginFailed', status: 401, name, next });
       }
       throttle.succeed(name);
+      // Logins are rare enough to carry the housekeeping: expired sessions leave the table here.
+      purgeExpiredSessions(db);
       const s = createSession(db, record.user.id, {
         ip: req.ip,
         userAgent: str(req.headers['user-agent']),
