@@ -118,7 +118,7 @@ describe.skipIf(skip !== null)('IMAP source when the server misbehaves', () => {
     expect(text()).not.toMatch(/"msg":"\S+ IDLE"/);
   });
 
-  it('survives a mailbox reset (new UIDVALIDITY): the same mail comes again but is counted once', async () => {
+  it('survives a mailbox reset (new UIDVALIDITY, keywords gone): the same mail comes again but is counted once', async () => {
     d = await startDovecot();
     const mailbox = '选票箱';
     const [a, b, c] = [tinyMail(401, 'reset'), tinyMail(402, 'reset'), tinyMail(403, 'reset')];
@@ -136,10 +136,9 @@ describe.skipIf(skip !== null)('IMAP source when the server misbehaves', () => {
 
     // Dovecot derives UIDVALIDITY from the clock; make sure the new mailbox gets a new one.
     await new Promise((r) => setTimeout(r, Math.max(0, 1_100 - (Date.now() - createdAt))));
-    const admin = await d.client();
-    await admin.mailboxDelete(mailbox);
-    await admin.logout();
-    // The provider restores the mailbox without our keywords, plus one new mail.
+    // The provider rebuilds the mailbox (the server goes away meanwhile) and restores the mail
+    // without our keywords, plus one new mail.
+    await d.wipeMailbox(mailbox);
     await d.append(mailbox, [a!, b!, c!]);
 
     await waitFor('the new mail', () => rec.stored.has(sha256(c!)), 30_000);
@@ -191,5 +190,27 @@ describe.skipIf(skip !== null)('IMAP source when the server misbehaves', () => {
       true,
     );
     expect(await source.drain(rec.handler)).toEqual({ delivered: 0 });
+  });
+
+  it('logs in afresh now and then without handing anything over twice', async () => {
+    d = await startDovecot();
+    await d.append('INBOX', [tinyMail(701, 'renew')]);
+    const { logger, text } = memoryLogger();
+    const source = createImapSource(sourceConfig(d, { pollSeconds: 0.3 }), logger, {
+      env: { CODE: d.password },
+      sessionMaxMs: 200,
+    });
+    const rec = recordingHandler();
+    stop = new AbortController();
+    running = source.run(rec.handler, stop.signal);
+    await waitFor(
+      'three sessions',
+      () => ownLines(text()).filter((l) => l.msg === 'IMAP connected and mailbox selected').length >= 3,
+    );
+    await d.append('INBOX', [tinyMail(702, 'renew')]);
+    await waitFor('second mail', () => rec.stored.size === 2);
+    expect(rec.deliveries).toHaveLength(2);
+    expect(ownLines(text()).some((l) => l.msg === 'renewing the IMAP session')).toBe(true);
+    expect(ownLines(text()).some((l) => l.msg === 'reconnecting to the IMAP server')).toBe(false);
   });
 });

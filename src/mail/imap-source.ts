@@ -24,6 +24,8 @@ export interface ImapSourceOptions {
   readonly keepAliveMs?: number;
   /** imapflow's socket inactivity timeout (default its own, 5 min). */
   readonly socketTimeoutMs?: number;
+  /** Log in afresh after a session has been open this long (default 30 min). */
+  readonly sessionMaxMs?: number;
   /** Mails handed to the pipeline at the same time (default 1); match the recognizer pool. */
   readonly concurrency?: number;
   /** Called with the number of mails found waiting in each round (the daemon's queue depth). */
@@ -58,6 +60,7 @@ export function createImapSource(
   const batchBytes = options.batchBytes ?? 32 * 1024 * 1024;
   const keepAliveMs = options.keepAliveMs ?? 60_000;
   const concurrency = Math.max(1, options.concurrency ?? 1);
+  const sessionMaxMs = options.sessionMaxMs ?? 30 * 60_000;
   const { onBacklog, onDelivered } = options;
   const account = `${config.user}@${config.host}`;
   const log = logger.child({ stage: 'mail', source: 'imap', account, mailbox: config.mailbox });
@@ -377,15 +380,24 @@ export function createImapSource(
       let attempt = 0;
       while (!signal.aborted) {
         let session: Session | null = null;
+        let renew = false;
         try {
           session = await connect(signal);
           attempt = 0;
+          const openedAt = Date.now();
           let scope: 'all' | 'new' = 'all';
           while (!signal.aborted) {
             await session.deliver(handler, scope, signal);
             const wake = await session.wait(signal);
             if (wake === 'stopped') break;
             if (wake === 'closed') throw new SessionEnded('the server closed the connection');
+            if (Date.now() - openedAt > sessionMaxMs) {
+              // A long-lived session can hold a stale view (a mailbox replaced under it) or be
+              // dropped silently by a middlebox; a fresh login every so often costs little.
+              log.debug({ ageMs: Date.now() - openedAt }, 'renewing the IMAP session');
+              renew = true;
+              break;
+            }
             if (wake === 'timer' && !session.useIdle) await session.client.noop();
             scope = wake === 'new-mail' ? 'new' : 'all';
           }
@@ -395,6 +407,7 @@ export function createImapSource(
           await session?.close();
         }
         if (signal.aborted) break;
+        if (renew) continue;
         const delay = reconnectDelayMs(attempt, config.reconnect);
         attempt += 1;
         log.info({ attempt, delayMs: delay }, 'reconnecting to the IMAP server');

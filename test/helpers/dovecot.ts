@@ -5,6 +5,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -55,6 +56,12 @@ export interface Dovecot {
   append(mailbox: string, messages: readonly (Buffer | string)[], date?: Date): Promise<number[]>;
   /** UID → flags of every message in a mailbox ([] when the mailbox does not exist). */
   flags(mailbox: string): Promise<Map<number, Set<string>>>;
+  /**
+   * Wipe a mailbox behind Dovecot's back, as a provider restoring or rebuilding it would: stop,
+   * delete its maildir folder and the mailbox list index, start. Recreating it (append) then gives
+   * a new UIDVALIDITY and messages without our keywords.
+   */
+  wipeMailbox(mailbox: string): Promise<void>;
   stop(): Promise<void>;
   start(): Promise<void>;
   restart(): Promise<void>;
@@ -297,6 +304,17 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
     }
   };
 
+  const wipeMailbox = async (mailbox: string) => {
+    await stop();
+    const maildir = join(dir, 'mail', user, 'Maildir');
+    rmSync(join(maildir, `.${encodeMailboxName(mailbox).replaceAll('/', '.')}`), {
+      recursive: true,
+      force: true,
+    });
+    for (const f of readdirSync(maildir)) if (f.startsWith('dovecot.list.index')) rmSync(join(maildir, f));
+    await start();
+  };
+
   await start();
   return {
     host: '127.0.0.1',
@@ -309,6 +327,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
     client,
     append,
     flags,
+    wipeMailbox,
     stop,
     start,
     restart: async () => {
@@ -328,4 +347,13 @@ function safeRead(path: string): string {
   } catch {
     return '';
   }
+}
+
+/** IMAP modified UTF-7 (RFC 3501 5.1.3), which Dovecot's maildir++ uses for folder names on disk. */
+function encodeMailboxName(name: string): string {
+  return name.replace(/&/g, '&-').replace(/[^\x20-\x7e]+/g, (run) => {
+    const utf16 = Buffer.alloc(run.length * 2);
+    for (let i = 0; i < run.length; i++) utf16.writeUInt16BE(run.charCodeAt(i), i * 2);
+    return `&${utf16.toString('base64').replace(/=+$/, '').replace(/\//g, ',')}-`;
+  });
 }
