@@ -355,3 +355,20 @@ describe('report of the fixture database', () => {
     expect(html).toContain('投票尚在进行');
   });
 });
+
+describe('report of an empty database', () => {
+  it('is written with every item at zero, nothing highlighted and no chart to draw', async () => {
+    const config = loadAppConfig('config/ballot-inbox.json');
+    const db = openDatabase(':memory:');
+    const dir = mkdtempSync(join(tmpdir(), 'report-empty-'));
+    const out = await runReport(db, config, { email: false, outDir: dir }, logger);
+    if (out.status !== 'written') throw new Error(out.error);
+    expect(tallyFromCsv(out.report.dir, config)).toEqual(computeTally(db, config.election));
+    const html = readFileSync(join(out.report.dir, 'index.html'), 'utf8');
+    expect(html).toContain('尚未收到邮件');
+    expect(html).not.toContain('<tr class="top');
+    expect(readCsv(out.report.dir, 'intake-per-day.csv').rows).toEqual([]);
+    expect(verifyAudit(db).ok).toBe(true);
+    db.close();
+  });
+});
