@@ -213,4 +213,24 @@ describe.skipIf(skip !== null)('IMAP source when the server misbehaves', () => {
     expect(ownLines(text()).some((l) => l.msg === 'renewing the IMAP session')).toBe(true);
     expect(ownLines(text()).some((l) => l.msg === 'reconnecting to the IMAP server')).toBe(false);
   });
+
+  it('explains an "Unsafe Login" refusal of SELECT (163/126/yeah.net without ID) and keeps retrying', async () => {
+    d = await startDovecot();
+    proxy = await startImapProxy(d.port, (line) =>
+      /^\S+ OK \[READ-WRITE\] Select completed/.test(line)
+        ? `${line.split(' ')[0]} NO SELECT Unsafe Login. Please contact kefu@188.com for help\r\n`
+        : line,
+    );
+    const { logger, text } = memoryLogger();
+    const source = createImapSource(sourceConfig(d, { port: proxy.port }), logger, {
+      env: { CODE: d.password },
+    });
+    await expect(source.drain(recordingHandler().handler)).rejects.toThrow(/Unsafe Login/);
+    stop = new AbortController();
+    running = source.run(recordingHandler().handler, stop.signal);
+    await waitFor(
+      'two refusals',
+      () => ownLines(text()).filter((l) => /Unsafe Login.*clientInfo/.test(l.msg)).length >= 2,
+    );
+  });
 });

@@ -364,7 +364,7 @@ export function createImapSource(
     async close(): Promise<void> {
       if (this.closed) return;
       try {
-        await Promise.race([this.client.logout(), sleep(5_000)]);
+        await Promise.race([this.client.logout(), sleep(5_000, undefined, { ref: false })]);
       } catch {
         // The connection is going anyway; a failed LOGOUT changes nothing.
       } finally {
@@ -422,7 +422,9 @@ export function createImapSource(
         session = await connect(null);
       } catch (err) {
         logSessionFailure(log, err);
-        throw new Error(`IMAP ${account}: ${describeError(err).message}`, { cause: err });
+        const facts = describeError(err);
+        const detail = facts.responseText ? `${facts.message}: ${facts.responseText}` : facts.message;
+        throw new Error(`IMAP ${account}: ${detail}`, { cause: err });
       }
       try {
         return { delivered: await session.deliver(handler, 'all', null) };
