@@ -121,7 +121,13 @@ export function queuePage(
         <td>
           ${e.type === 'ballot' ? statusTag(lang, e.status) : ''}
           ${reasonTags(lang, e.reasons, e.type === 'ballot' && e.status === 'review' ? 'review' : e.type === 'ballot' ? 'invalid' : 'grey')}
-          ${e.type === 'ballot' && e.decidedBy === 'person' ? html`<span class="tag person">${t(lang, 'decidedByPerson')}</span>` : ''}
+          ${
+            e.type === 'ballot' && e.decidedBy === 'person'
+              ? html`<span class="tag person"
+                  >${t(lang, 'decidedByPerson')}${e.actor ? ` · ${e.actor.replace(/^user:/, '')}` : ''}</span
+                >`
+              : ''
+          }
         </td>
         <td>${e.type === 'ballot' ? meter(e.certainty) : html`<span class="muted">—</span>`}</td>
         <td>${when(e.receivedAt, election)}</td>

@@ -13,6 +13,8 @@ export type QueueEntry =
       readonly status: 'valid' | 'invalid' | 'review' | 'not_a_ballot';
       readonly reasons: readonly string[];
       readonly decidedBy: 'machine' | 'person';
+      /** 'user:<name>' of the latest staff decision, when a person decided. */
+      readonly actor: string | null;
       readonly certainty: number;
       readonly receivedAt: string;
       readonly from: string | null;
@@ -125,6 +127,13 @@ export function loadQueue(db: Db, election: Election, filter: QueueFilter, limit
       status: s.status,
       reasons: filter.state === 'decided' && s.reason ? [s.reason] : reasons,
       decidedBy: s.decidedBy,
+      actor:
+        s.decidedBy === 'person' && s.adjudicationId !== null
+          ? ((
+              db.prepare('SELECT actor FROM adjudications WHERE id = ?').get(s.adjudicationId) as
+                { actor: string } | undefined
+            )?.actor ?? null)
+          : null,
       certainty: s.confidence,
       receivedAt: s.receivedAt,
       from: mailOf(s.mailId).from_addr,

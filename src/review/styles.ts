@@ -37,8 +37,9 @@ h2 { font-size: 17px; margin: 0 0 10px; }
 .count.on { border-color: var(--primary); box-shadow: inset 0 0 0 1px var(--primary); }
 .count .n { font-size: 26px; font-weight: 700; display: block; line-height: 1.2; }
 .count .l { font-size: 14px; color: var(--muted); }
-.count.tally { margin-left: auto; background: #f0fdf4; border-color: #bbf7d0; }
-.count.tally .n { color: var(--green); }
+.count.tally { margin-left: auto; }
+.count.tally, .count.good { background: #f0fdf4; border-color: #bbf7d0; }
+.count.tally .n, .count.good .n { color: var(--green); }
 form.filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-end; }
 form.filters label { display: flex; flex-direction: column; font-size: 13px; color: var(--muted); gap: 4px; }
 select, input[type=date], input[type=text], input[type=password], textarea {
@@ -132,6 +133,8 @@ ol.history li { margin-bottom: 6px; }
 .thumbs figure { margin: 0; width: 280px; }
 .thumbs img { width: 280px; height: 360px; object-fit: contain; background: #fff; border: 1px solid var(--line); border-radius: 6px; }
 .thumbs figcaption { font-size: 13px; }
+table.votes td { padding: 8px 14px; }
+table.votes td.bar { width: 40%; }
 table.votes td.num { text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; width: 90px; }
 @media (max-width: 1000px) { .ballot-grid { grid-template-columns: 1fr; } .items { grid-template-columns: 1fr; } }
 `;

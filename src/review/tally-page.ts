@@ -13,10 +13,22 @@ export function tallyPage(ctx: PageContext, election: Election, tally: Tally): s
     const ranked = [...b.items].sort(
       (x, y) => (k.votes[String(y.number)] ?? 0) - (k.votes[String(x.number)] ?? 0) || x.number - y.number,
     );
+    const top = Math.max(1, ...Object.values(k.votes));
+    // The first highlightTop places are what the vote asks for: their bars are green, the rest grey.
+    const bar = (votes: number, place: number) =>
+      html`<svg width="100%" height="10" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+        <rect width="100" height="10" rx="2" fill="#eef0f3" />
+        <rect
+          width="${((100 * votes) / top).toFixed(1)}"
+          height="10"
+          rx="2"
+          fill="${place < b.highlightTop ? '#15803d' : '#9aa3ae'}"
+        />
+      </svg>`;
     return html`<div class="card" id="tally-${b.kind}">
       <h2>${b.label[lang]}</h2>
       <div class="counts">
-        <div class="count tally">
+        <div class="count good">
           <span class="n" data-tally="${b.kind}.valid">${k.ballots.valid}</span
           ><span class="l">${t(lang, 'validBallots')}</span>
         </div>
@@ -37,10 +49,11 @@ export function tallyPage(ctx: PageContext, election: Election, tally: Tally): s
       <table class="list votes">
         <tbody>
           ${ranked.map(
-            (it) =>
+            (it, place) =>
               html`<tr>
                 <td class="num">${it.number}</td>
                 <td>${it.provincial ? '*' : ''}${it.name}</td>
+                <td class="bar">${bar(k.votes[String(it.number)] ?? 0, place)}</td>
                 <td class="num" data-votes="${b.kind}.${it.number}">${k.votes[String(it.number)] ?? 0}</td>
               </tr>`,
           )}
