@@ -238,11 +238,16 @@ describe.skipIf(skip !== null)('IMAP source against a real Dovecot', () => {
     expect([...flags.values()].every((f) => f.has('$BallotInboxStored'))).toBe(true);
   });
 
-  it('fails to start with a clear error when the secret is missing', () => {
+  it('fails to start with a clear error when the secret is missing or a move would loop', () => {
     const { logger } = memoryLogger();
     expect(() => createImapSource(sourceConfig(d), logger, { env: {} })).toThrow(
       new RegExp(`${SECRET_ENV} is not set`),
     );
+    expect(() =>
+      createImapSource(sourceConfig(d, { onStored: { action: 'move', folder: 'INBOX' } }), logger, {
+        env: env(),
+      }),
+    ).toThrow(/into the watched mailbox INBOX/);
   });
 });
 

@@ -65,6 +65,13 @@ export function createImapSource(
   const account = `${config.user}@${config.host}`;
   const log = logger.child({ stage: 'mail', source: 'imap', account, mailbox: config.mailbox });
 
+  for (const action of [config.onStored, config.onFailed]) {
+    // Moving handled mail into the watched mailbox would hand it over again forever.
+    if (action.action === 'move' && action.folder === config.mailbox)
+      throw new ConfigError(
+        `IMAP source: cannot move handled mail into the watched mailbox ${config.mailbox}`,
+      );
+  }
   // Fail at start-up on a missing secret rather than in the reconnect loop.
   const firstSecret = readImapSecret(config, env);
   if (!firstSecret.ok) throw new ConfigError(`IMAP source: ${firstSecret.error}`);
