@@ -51,8 +51,9 @@ export function startPdfReader(): void {
   }
 }
 
-/** Ends the reader process (for shutdown and tests); a later extractPdf starts a new one. */
+/** Ends the reader process (for shutdown and tests), failing the PDF in hand and those waiting; a later extractPdf starts a new one. */
 export function stopPdfReader(): void {
+  const waiting = queue.splice(0, queue.length);
   if (child) {
     const c = child;
     child = null;
@@ -60,6 +61,8 @@ export function stopPdfReader(): void {
     c.kill('SIGKILL');
   }
   if (active) finish({ ok: false, reason: 'processing_failed', detail: 'PDF reader stopped' });
+  for (const job of waiting)
+    job.resolve({ ok: false, reason: 'processing_failed', detail: 'PDF reader stopped' });
 }
 
 function pump(): void {
