@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseZonedDateTime } from '../election/zoned-time.js';
 import { computeTally } from '../store/tally.js';
 import { contextFor, printJson } from './context.js';
 
@@ -7,11 +8,15 @@ export function registerTally(program: Command): void {
     .command('tally')
     .description('Print the current count: votes per item, ballots by status, mails by outcome')
     .option('--json', 'print JSON (the format scripts depend on)')
-    .option('--at <datetime>', 'count only what had arrived and been decided by then (ISO 8601)')
+    .option(
+      '--at <datetime>',
+      "count only what had arrived and been decided by then (the election's local time unless an offset is given)",
+    )
     .action((opts: { json?: boolean; at?: string }, cmd: Command) => {
       const ctx = contextFor(cmd);
-      const at = opts.at ? new Date(opts.at) : undefined;
-      if (at && Number.isNaN(at.getTime())) throw new UsageError(`--at: "${opts.at}" is not a date-time`);
+      // Read on the election's clock unless the text carries Z or an offset, as `report --at` does.
+      const at = opts.at ? parseZonedDateTime(opts.at, ctx.config.election.timeZone) : undefined;
+      if (at === null) throw new UsageError(`--at: "${opts.at}" is not a date-time like 2024-01-20T18:00`);
       const db = ctx.openDb();
       const tally = computeTally(db, ctx.config.election, at);
       db.close();
