@@ -240,7 +240,7 @@ export function ballotPage(
           <input type="hidden" name="q" value="${o.queryString}" />
           ${
             kinds.length > 1
-              ? html`<p>
+              ? html`<p class="kindrow">
                   <label
                     >${t(lang, 'kindLabel')}:
                     <select name="kind" id="kind">
@@ -255,8 +255,12 @@ export function ballotPage(
             ${t(lang, 'selectedCount', { n: s.marks.length, max: current?.maxMarks ?? 0 })}
           </div>
           <div class="hint" id="hint"></div>
-          <label class="small muted" for="note">${t(lang, 'note')}</label>
-          <textarea name="note" id="note" placeholder="${t(lang, 'notePlaceholder')}"></textarea>
+          <textarea
+            name="note"
+            id="note"
+            aria-label="${t(lang, 'note')}"
+            placeholder="${t(lang, 'note')}:${t(lang, 'notePlaceholder')}"
+          ></textarea>
           <div class="actions">
             <button class="btn good big" name="outcome" value="accept" id="accept">
               <kbd>A</kbd> ${t(lang, 'accept')}

@@ -44,7 +44,7 @@ form.filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-end;
 form.filters label { display: flex; flex-direction: column; font-size: 13px; color: var(--muted); gap: 4px; }
 select, input[type=date], input[type=text], input[type=password], textarea {
   font: inherit; font-size: 15px; padding: 7px 10px; border: 1px solid #b8c1cc; border-radius: 6px; background: #fff; color: var(--ink); }
-textarea { width: 100%; min-height: 64px; resize: vertical; }
+textarea { width: 100%; min-height: 44px; height: 44px; resize: vertical; }
 .btn { display: inline-flex; align-items: center; justify-content: center; gap: 8px; font: inherit; font-size: 15px; font-weight: 600;
   padding: 9px 18px; min-height: 42px; border-radius: 8px; border: 1px solid #b8c1cc; background: #fff; color: var(--ink); cursor: pointer; }
 .btn:hover { background: #f1f4f8; text-decoration: none; }
@@ -80,7 +80,7 @@ table.list tr.cur td { background: #eaf2ff; }
 .mono { font-family: ui-monospace, monospace; font-size: 13px; }
 .empty { padding: 40px; text-align: center; color: var(--muted); background: var(--card); border: 1px dashed var(--line); border-radius: 10px; }
 /* Ballot page */
-.ballot-head { display: flex; align-items: center; gap: 14px; flex-wrap: wrap; margin-bottom: 14px; }
+.ballot-head { display: flex; align-items: center; gap: 14px; flex-wrap: wrap; margin-bottom: 12px; }
 .ballot-head h1 { margin: 0; }
 .ballot-head .nav { margin-left: auto; display: flex; gap: 8px; }
 .ballot-grid { display: grid; grid-template-columns: minmax(360px, 1.1fr) minmax(420px, 1fr); gap: 18px; align-items: start; }
@@ -104,7 +104,7 @@ table.list tr.cur td { background: #eaf2ff; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; font-size: 15px; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
-.items { display: grid; grid-template-columns: 1fr 1fr; gap: 6px; max-height: 56vh; overflow: auto; padding: 2px; }
+.items { display: grid; grid-template-columns: 1fr 1fr; gap: 6px; max-height: max(260px, calc(100vh - 480px)); overflow: auto; padding: 2px; }
 .items.few { grid-template-columns: 1fr; }
 .item { display: flex; align-items: center; gap: 10px; padding: 8px 10px; border: 1px solid var(--line); border-radius: 8px; cursor: pointer; font-size: 14px; line-height: 1.35; min-height: 46px; background: #fff; }
 .item:hover { border-color: var(--primary); }
@@ -115,9 +115,11 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .item.d-uncertain { border-color: #f59e0b; background: #fffbeb; }
 .item.on { border-color: var(--green); background: var(--green-bg); }
 .item.changed .no::after { content: " ✎"; color: var(--primary); font-weight: 400; }
-.selcount { font-size: 15px; font-weight: 600; margin: 10px 0 4px; }
+.selcount { font-size: 15px; font-weight: 600; margin: 8px 0 0; }
 .selcount.over { color: var(--red); }
 .hint { font-size: 13px; color: var(--red); min-height: 1.3em; }
+.kindrow { margin: -6px 0 10px; }
+.card > h2 + form .kindrow { margin-top: -4px; }
 .actions { display: flex; gap: 10px; flex-wrap: wrap; margin-top: 12px; }
 .invalid-panel { margin-top: 12px; padding: 12px; border: 1px solid #fca5a5; border-radius: 8px; background: #fff7f7; }
 .invalid-panel[hidden] { display: none; }
