@@ -260,6 +260,36 @@ function bmp24(rgb: Buffer, width: number, height: number): Buffer {
   return out;
 }
 
+/** 32-bit BMP with a BITMAPV5HEADER and BITFIELDS masks, top-down: what current Windows screenshot tools write. */
+function bmp32v5(rgb: Buffer, width: number, height: number): Buffer {
+  const dib = 124;
+  const offset = 14 + dib;
+  const out = Buffer.alloc(offset + width * height * 4);
+  out.write('BM', 0, 'latin1');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(offset, 10);
+  out.writeUInt32LE(dib, 14);
+  out.writeInt32LE(width, 18);
+  out.writeInt32LE(-height, 22);
+  out.writeUInt16LE(1, 26);
+  out.writeUInt16LE(32, 28);
+  out.writeUInt32LE(3, 30);
+  out.writeUInt32LE(width * height * 4, 34);
+  out.writeUInt32LE(0x00ff0000, 54);
+  out.writeUInt32LE(0x0000ff00, 58);
+  out.writeUInt32LE(0x000000ff, 62);
+  out.writeUInt32LE(0xff000000, 66);
+  out.write('BGRs', 70, 'latin1');
+  for (let i = 0; i < width * height; i++) {
+    const p = offset + i * 4;
+    out[p] = rgb[i * 3 + 2]!;
+    out[p + 1] = rgb[i * 3 + 1]!;
+    out[p + 2] = rgb[i * 3]!;
+    out[p + 3] = 0xff;
+  }
+  return out;
+}
+
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -308,6 +338,7 @@ async function makeImages(png: Buffer): Promise<{ jpeg: Buffer }> {
     .raw()
     .toBuffer({ resolveWithObject: true });
   write('ballot.bmp', bmp24(data, info.width, info.height));
+  write('ballot-v5.bmp', bmp32v5(data, info.width, info.height));
   // Three pages of different colours, as a fax-style multi-page scan.
   const pages = await Promise.all(
     ['#ff0000', '#00ff00', '#0000ff'].map((c) =>

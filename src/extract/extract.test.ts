@@ -78,6 +78,15 @@ describe('images', () => {
     expect(a.equals(b)).toBe(true);
   });
 
+  it('decodes a 32-bit BMP with a V5 header and channel masks, as Windows tools write them', async () => {
+    const [page] = pagesOf(await extractPages(fixture('ballot-v5.bmp'), null, limits));
+    if (page?.source !== 'image') throw new Error('expected an image page');
+    const original = await sharp(fixture('ballot.png')).resize(120, 90).removeAlpha().png().toBuffer();
+    const { data: a } = await sharp(page.image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data: b } = await sharp(original).raw().toBuffer({ resolveWithObject: true });
+    expect(a.equals(b)).toBe(true);
+  });
+
   it('decodes an iPhone-style HEIC photo into a PNG', async () => {
     const r = await extractPages(fixture('ballot.heic'), 'IMG_0001.HEIC', limits);
     expect(r.ok && r.format).toBe('heic');
@@ -92,6 +101,12 @@ describe('images', () => {
     const r = await extractPages(fixture('bomb.png'), 'bomb.png', limits);
     expect(r).toMatchObject({ ok: false, reason: 'decompression_bomb', format: 'png' });
     expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  it('reports a BMP cut short as corrupt', async () => {
+    const bmp = fixture('ballot.bmp');
+    const r = await extractPages(bmp.subarray(0, bmp.length / 2), null, limits);
+    expect(r).toMatchObject({ ok: false, reason: 'corrupt_file', format: 'bmp' });
   });
 
   it('applies the pixel limit to BMP headers too', async () => {

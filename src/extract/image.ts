@@ -1,7 +1,7 @@
-import bmp from 'bmp-js';
 import heicDecode from 'heic-decode';
 import sharp, { type Metadata } from 'sharp';
 import type { Limits } from '../config/schema.js';
+import { decodeBmp, readBmpHeader } from './bmp.js';
 import type { PagesResult } from './extract-result.js';
 import type { Page } from './page.js';
 import type { ImageFormat } from './sniff.js';
@@ -117,24 +117,18 @@ async function extractTiff(data: Buffer, limits: Limits): Promise<PagesResult> {
   return { ok: true, pages };
 }
 
-/** sharp's prebuilt libvips has no BMP loader; bmp-js decodes, sharp re-encodes as PNG. */
+/** BMP is decoded in bmp.ts (sharp has no BMP loader) and re-encoded as PNG. */
 async function extractBmp(data: Buffer, limits: Limits): Promise<PagesResult> {
-  // Header first: bmp-js allocates width×height×4 before looking at the pixel data.
-  const width = Math.abs(data.readInt32LE(18));
-  const height = Math.abs(data.readInt32LE(22));
-  if (width === 0 || height === 0) return { ok: false, reason: 'corrupt_file', detail: 'BMP has no size' };
-  const bomb = checkPixels(width, height, limits);
+  // Header first: decoding allocates width×height×3 before looking at the pixel data.
+  const header = readBmpHeader(data);
+  if (!header || header.width === 0 || header.height === 0) {
+    return { ok: false, reason: 'corrupt_file', detail: 'BMP has no usable header' };
+  }
+  const bomb = checkPixels(header.width, header.height, limits);
   if (bomb) return bomb;
   try {
-    const decoded = bmp.decode(data);
-    const rgb = Buffer.alloc(decoded.width * decoded.height * 3);
-    const src = decoded.data;
-    for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
-      rgb[j] = src[i + 3] ?? 0;
-      rgb[j + 1] = src[i + 2] ?? 0;
-      rgb[j + 2] = src[i + 1] ?? 0;
-    }
-    const image = await sharp(rgb, { raw: { width: decoded.width, height: decoded.height, channels: 3 } })
+    const { width, height, rgb } = decodeBmp(data);
+    const image = await sharp(rgb, { raw: { width, height, channels: 3 } })
       .png({ compressionLevel: 3 })
       .toBuffer();
     return { ok: true, pages: [{ source: 'image', pageNo: 1, image }] };
