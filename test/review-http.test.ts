@@ -68,6 +68,15 @@ describe('review site access', () => {
       expect(res.statusCode, url).toBe(303);
       expect(res.headers.location).toMatch(/^\/login\?next=/);
     }
+    for (const url of [
+      `/lang/../ballots/${world.ballots.faint}/image`,
+      '/login/../tally',
+      '//tally',
+      '/nothing-here',
+    ]) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(303);
+    }
     const post = await app.inject({
       method: 'POST',
       url: `/ballots/${world.ballots.faint}/decide`,

@@ -114,10 +114,9 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
   };
   const sendHtml = (reply: FastifyReply, body: string, status = 200) =>
     reply.code(status).type('text/html; charset=utf-8').send(body);
-  const isPublic = (req: FastifyRequest) => {
-    const path = req.url.split('?')[0] ?? '';
-    return path === '/login' || path === '/favicon.ico' || path.startsWith('/lang/');
-  };
+  // Decided by the route that matched, not by the raw URL, so no spelling of a path can slip past the login.
+  const PUBLIC_ROUTES = new Set(['/login', '/favicon.ico', '/lang/:to']);
+  const isPublic = (req: FastifyRequest) => PUBLIC_ROUTES.has(req.routeOptions.url ?? '');
 
   app.addHook('onRequest', async (req, reply) => {
     const nonce = randomBytes(16).toString('base64');
