@@ -4,9 +4,10 @@
 # - chromium: the browser tests of the review site and the report (driven by playwright-core)
 # - fonts-noto-cjk, fonts-wqy-zenhei: Chinese fonts for screenshots and for regenerating fixtures
 # - openssl: self-signed certificates for the IMAP TLS tests
+# - procps: pgrep, used by a test of the PDF reader process
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(dovecot-imapd chromium fonts-noto-cjk fonts-wqy-zenhei openssl ca-certificates)
+packages=(dovecot-imapd chromium fonts-noto-cjk fonts-wqy-zenhei openssl ca-certificates procps)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
