@@ -310,6 +310,40 @@ describe('review site content', () => {
     expect(audit.map((a) => a.actor)).toEqual(['user:alice', 'user:root']);
   });
 
+  it('refuses a decision made on a page opened before someone else decided, and says why', async () => {
+    const id = world.ballots.sheetDistricts;
+    const a = await session('alice');
+    const b = await session('root');
+    const pageA = await app.inject({ method: 'GET', url: `/ballots/${id}`, headers: { cookie: a.cookie } });
+    const pageB = await app.inject({ method: 'GET', url: `/ballots/${id}`, headers: { cookie: b.cookie } });
+    const form = (html: string) => ({
+      seenReading: hidden(html, 'seenReading'),
+      seenAdjudication: hidden(html, 'seenAdjudication'),
+      kind: 'districts',
+    });
+    const first = await app.inject({
+      method: 'POST',
+      url: `/ballots/${id}/decide`,
+      headers: { cookie: b.cookie },
+      payload: { _csrf: b.csrf, outcome: 'accept', mark_districts: ['1', '4'], ...form(pageB.body) },
+    });
+    expect(first.headers.location).toContain(`done=${id}`);
+    const late = await app.inject({
+      method: 'POST',
+      url: `/ballots/${id}/decide`,
+      headers: { cookie: a.cookie },
+      payload: { _csrf: a.csrf, outcome: 'accept', mark_districts: ['1'], ...form(pageA.body) },
+    });
+    expect(late.headers.location).toContain('error=stale');
+    const shown = await app.inject({
+      method: 'GET',
+      url: late.headers.location as string,
+      headers: { cookie: a.cookie },
+    });
+    expect(shown.body).toContain('此选票在您打开后已有变化');
+    expect(computeTally(world.db, world.election).districts!.votes['4']).toBe(1);
+  });
+
   it('shows everything from one mail together', async () => {
     const { cookie } = await session('alice');
     const res = await app.inject({ method: 'GET', url: `/mails/${world.mails.sheet}`, headers: { cookie } });
