@@ -415,3 +415,35 @@ describe('re-process from the web', () => {
     await wired.close();
   });
 });
+
+describe('re-process failure', () => {
+  it('tells the person when the worker fails, instead of an error page', async () => {
+    const failing = await createReviewServer({
+      ...world.deps,
+      reprocess: {
+        ballot: async () => {
+          throw new Error('recognizer pool closed');
+        },
+        mail: async () => undefined,
+      },
+    });
+    const { sid } = await login('alice', PASSWORDS.alice, failing);
+    const cookie = `bi_sid=${sid}`;
+    const id = world.ballots.faint;
+    const page = await failing.inject({ method: 'GET', url: `/ballots/${id}`, headers: { cookie } });
+    const r = await failing.inject({
+      method: 'POST',
+      url: `/ballots/${id}/reprocess`,
+      headers: { cookie },
+      payload: { _csrf: hidden(page.body, '_csrf') },
+    });
+    expect(r.headers.location).toBe(`/ballots/${id}?reprocessed=0`);
+    const shown = await failing.inject({
+      method: 'GET',
+      url: r.headers.location as string,
+      headers: { cookie },
+    });
+    expect(shown.body).toContain('重新处理失败');
+    await failing.close();
+  });
+});

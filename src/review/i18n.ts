@@ -112,6 +112,10 @@ export const LABELS = {
   reprocessBallot: { zh: '重新识别此选票', en: 'Re-read this ballot' },
   reprocessMail: { zh: '重新处理整封邮件', en: 'Re-process the whole mail' },
   reprocessed: { zh: '已重新处理。', en: 'Re-processed.' },
+  reprocessFailed: {
+    zh: '重新处理失败,原有判读未改变。错误已记入日志。',
+    en: 'Re-processing failed; the readings are unchanged. The error is in the log.',
+  },
   viewMail: { zh: '查看整封邮件', en: 'View the whole mail' },
   notes: { zh: '识别说明', en: 'Reader notes' },
   // Mail page

@@ -317,7 +317,9 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
         : done
           ? flash('ok', t(ctx.lang, 'decidedDone', { n: done }))
           : str(q.reprocessed)
-            ? flash('ok', t(ctx.lang, 'reprocessed'))
+            ? str(q.reprocessed) === '1'
+              ? flash('ok', t(ctx.lang, 'reprocessed'))
+              : flash('err', t(ctx.lang, 'reprocessFailed'))
             : null;
     return sendHtml(
       reply,
@@ -391,7 +393,11 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
       reply,
       mailPage(ctx, election, view, {
         canReprocess: deps.reprocess !== undefined,
-        flash: reprocessed ? flash('ok', t(ctx.lang, 'reprocessed')) : null,
+        flash: reprocessed
+          ? reprocessed === '1'
+            ? flash('ok', t(ctx.lang, 'reprocessed'))
+            : flash('err', t(ctx.lang, 'reprocessFailed'))
+          : null,
       }),
     );
   });
@@ -455,6 +461,16 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
   // ---- re-process (only when the worker provides it) ----------------------------------------------------------------
 
   const reprocess = deps.reprocess;
+  /** A failed re-read is logged with its ids and told to the person; the stored readings are unchanged. */
+  const runReprocess = async (run: () => Promise<unknown>, ids: Record<string, number>): Promise<boolean> => {
+    try {
+      await run();
+      return true;
+    } catch (err) {
+      log.error({ ...ids, err }, 're-process from the review site failed');
+      return false;
+    }
+  };
   if (reprocess) {
     app.post('/ballots/:id/reprocess', async (req, reply) => {
       const id = intParam((req.params as { id: string }).id);
@@ -467,8 +483,8 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
         subjectId: id,
         detail: {},
       });
-      await reprocess.ballot(id, `user:${session.userName}`);
-      return reply.redirect(`/ballots/${id}?reprocessed=1`, 303);
+      const ok = await runReprocess(() => reprocess.ballot(id, `user:${session.userName}`), { ballot: id });
+      return reply.redirect(`/ballots/${id}?reprocessed=${ok ? 1 : 0}`, 303);
     });
     app.post('/mails/:id/reprocess', async (req, reply) => {
       const id = intParam((req.params as { id: string }).id);
@@ -482,8 +498,8 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
         subjectId: id,
         detail: {},
       });
-      await reprocess.mail(id, `user:${session.userName}`);
-      return reply.redirect(`/mails/${id}?reprocessed=1`, 303);
+      const ok = await runReprocess(() => reprocess.mail(id, `user:${session.userName}`), { mail: id });
+      return reply.redirect(`/mails/${id}?reprocessed=${ok ? 1 : 0}`, 303);
     });
   }
 }
