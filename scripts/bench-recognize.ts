@@ -45,6 +45,7 @@ const program = new Command()
   .option('--no-pool', 'skip the throughput run')
   .option('--regen', 'regenerate even if the set matches')
   .option('--json', 'print the figures as JSON')
+  .option('--save <file>', 'also write the figures as JSON to this file')
   .option('--failures <n>', 'list up to N wrong pages', '15')
   .parse();
 
@@ -59,6 +60,7 @@ const opts = program.opts<{
   pool: boolean;
   regen?: boolean;
   json?: boolean;
+  save?: string;
   failures: string;
 }>();
 
@@ -324,33 +326,29 @@ async function main(): Promise<void> {
       (!s.isBallotPage && s.status !== 'not_a_ballot'),
   );
 
+  const figures = {
+    recognizer: RECOGNIZER_VERSION,
+    seed: manifest.seed,
+    filters: opts.filter,
+    overall,
+    startupMs,
+    pool,
+    rssSingleMb,
+    peakRssMb,
+    byCapture,
+    byFormat,
+    byTag,
+    wrong: wrong.map((s) => ({
+      file: s.file,
+      page: s.page,
+      status: s.status,
+      ballots: s.ballots,
+      detail: s.detail,
+    })),
+  };
+  if (opts.save) await writeFile(opts.save, `${JSON.stringify(figures, null, 2)}\n`);
   if (opts.json) {
-    console.log(
-      JSON.stringify(
-        {
-          recognizer: RECOGNIZER_VERSION,
-          seed: manifest.seed,
-          filters: opts.filter,
-          overall,
-          startupMs,
-          pool,
-          rssSingleMb,
-          peakRssMb,
-          byCapture,
-          byFormat,
-          byTag,
-          wrong: wrong.map((s) => ({
-            file: s.file,
-            page: s.page,
-            status: s.status,
-            ballots: s.ballots,
-            detail: s.detail,
-          })),
-        },
-        null,
-        2,
-      ),
-    );
+    console.log(JSON.stringify(figures, null, 2));
     return;
   }
   const o = overall;
