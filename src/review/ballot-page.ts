@@ -76,19 +76,26 @@ function pagePanel(ctx: PageContext, v: BallotView): Html {
   </div>`;
 }
 
-function historyText(lang: Lang, h: HistoryEntry): string {
+/**
+ * One line per audit entry: the state it led to, the marks, the reasons and any note. Staff decisions
+ * carry {after, note}; the pipeline's judgements carry {verdict, reason, marks, reviewReasons}.
+ */
+function historyLine(lang: Lang, h: HistoryEntry): Html {
   const d = h.detail as {
     after?: { status?: string; reason?: string | null; marks?: number[] };
     note?: string | null;
-    verdict?: { status?: string };
+    verdict?: string | { status?: string };
+    reason?: string | null;
+    marks?: number[];
+    reviewReasons?: string[];
   };
-  const parts: string[] = [];
-  if (d.after?.status) {
-    parts.push(`→ ${d.after.status}${d.after.reason ? ` (${reason(lang, d.after.reason)})` : ''}`);
-    if (d.after.marks) parts.push(`[${d.after.marks.join(', ')}]`);
-  } else if (d.verdict?.status) parts.push(`→ ${d.verdict.status}`);
-  if (d.note) parts.push(`“${d.note}”`);
-  return parts.join(' ');
+  const status = d.after?.status ?? (typeof d.verdict === 'string' ? d.verdict : d.verdict?.status);
+  const why = d.after ? d.after.reason : d.reason;
+  const marks = d.after?.marks ?? d.marks;
+  const reasons = [...(why ? [why] : []), ...(Array.isArray(d.reviewReasons) ? d.reviewReasons : [])];
+  return html`${status ? html`→ ${statusTag(lang, status)}` : ''}
+  ${reasons.map((c) => reason(lang, c)).join('、')}
+  ${marks ? html`<span class="mono">[${marks.join(', ')}]</span>` : ''} ${d.note ? `“${d.note}”` : ''}`;
 }
 
 export function ballotPage(
@@ -319,7 +326,7 @@ export function ballotPage(
         (h) =>
           html`<li data-action="${h.action}">
             <span class="muted small">${when(h.at, election)}</span> <b>${h.actor}</b>
-            <span class="mono">${h.action}</span> ${historyText(lang, h)}
+            <span class="mono">${h.action}</span> ${historyLine(lang, h)}
           </li>`,
       )}
     </ol>
