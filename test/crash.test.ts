@@ -158,6 +158,7 @@ describe('daemon under kill -9', () => {
     );
     for (const f of readdirSync(join(dir, 'more')).filter((x) => x.endsWith('.eml')))
       writeFileSync(join(inbox, f), readFileSync(join(dir, 'more', f)));
+    logs.length = 0;
     const child = daemon(['run', '--health-every', '1']);
     const started = Date.now();
     while (Date.now() - started < 60_000 && !logs.join('').includes('"msg":"mail stored"'))

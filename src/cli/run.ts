@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { scheduleReports } from '../report/schedule.js';
 import { mountReview } from '../review/mount.js';
 import { createStages } from '../worker/real-stages.js';
 import { runDaemon } from '../worker/daemon.js';
@@ -16,7 +17,6 @@ export function registerRun(program: Command): void {
     .action(async (opts: { once?: boolean; healthEvery: string }, cmd: Command) => {
       const ctx = contextFor(cmd);
       const db = ctx.openDb();
-      const stages = await createStages(ctx.config);
       const stop = new AbortController();
       let signals = 0;
       const onSignal = (sig: NodeJS.Signals): void => {
@@ -36,6 +36,10 @@ export function registerRun(program: Command): void {
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
+      // Signals are handled from here on, so a stop during the recognizer's start-up is orderly too.
+      const stages = await createStages(ctx.config);
+      // The nightly report belongs to the long-running daemon, not to a one-off --once run.
+      const reports = opts.once ? null : scheduleReports(db, ctx.config, ctx.logger);
       try {
         const result = await runDaemon({
           config: ctx.config,
@@ -50,6 +54,7 @@ export function registerRun(program: Command): void {
         });
         if (opts.once) ctx.logger.info(result, 'run --once finished');
       } finally {
+        await reports?.stop();
         await stages.reader.close();
         db.close();
         process.off('SIGTERM', onSignal);

@@ -127,7 +127,7 @@ export async function runDaemon(options: DaemonOptions): Promise<{ delivered: nu
   try {
     if (!options.once) reports = scheduleReports(db, config, logger);
     state = 'resuming';
-    const resumed = await ingestor.resumePending();
+    const resumed = await ingestor.resumePending(options.signal);
     if (resumed.resumed > 0) log.info(resumed, 'resumed mails left pending by an earlier run');
     state = 'running';
     log.info({ source: source.name, workers: stages.workers, once: options.once }, 'daemon started');

@@ -39,7 +39,7 @@ export interface Ingestor {
   /** The MailHandler a MailSource drives. Never throws: every failure is an outcome. */
   readonly handle: MailHandler;
   /** Work the mails left pending by a crash or a failed attempt, from their stored originals. */
-  resumePending(): Promise<{ resumed: number }>;
+  resumePending(signal?: AbortSignal): Promise<{ resumed: number }>;
   /** Process one recorded mail again from its stored original (reprocess of a parked mail). */
   processStored(mailId: number): Promise<IngestOutcome>;
 }
@@ -220,15 +220,18 @@ export function createIngestor(deps: IngestorDeps): Ingestor {
     });
   }
 
-  async function resumePending(): Promise<{ resumed: number }> {
+  async function resumePending(signal?: AbortSignal): Promise<{ resumed: number }> {
     const ids = (
       db.prepare(`SELECT id FROM mails WHERE status = 'pending' ORDER BY id`).all() as { id: number }[]
     ).map((r) => r.id);
+    let resumed = 0;
     for (const id of ids) {
+      if (signal?.aborted) break;
+      resumed++;
       const outcome = await processStored(id);
       deps.observer?.onOutcome?.(outcome, 0);
     }
-    return { resumed: ids.length };
+    return { resumed };
   }
 
   return { handle, resumePending, processStored };
