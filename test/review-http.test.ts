@@ -209,6 +209,15 @@ describe('review site content', () => {
     });
     expect(img.statusCode).toBe(200);
     expect(img.headers['content-type']).toBe('image/png');
+    const otherReading = world.db
+      .prepare('SELECT id FROM ballot_readings WHERE ballot_id = ?')
+      .get(world.ballots.overvote) as { id: number };
+    const foreign = await app.inject({
+      method: 'GET',
+      url: `/ballots/${world.ballots.faint}/image?reading=${otherReading.id}`,
+      headers: { cookie },
+    });
+    expect(foreign.statusCode).toBe(404);
     const att = world.db
       .prepare('SELECT attachment_id FROM ballots WHERE id = ?')
       .get(world.ballots.sheetDistricts) as {

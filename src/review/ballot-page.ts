@@ -49,7 +49,13 @@ function imagePanel(ctx: PageContext, election: Election, v: BallotView): Html {
       role="img"
       aria-label="${t(lang, 'ballot')} #${v.state.ballotId}"
     >
-      <image href="/ballots/${v.state.ballotId}/image" x="0" y="0" width="${width}" height="${height}" />
+      <image
+        href="/ballots/${v.state.ballotId}/image?reading=${v.reading.id}"
+        x="0"
+        y="0"
+        width="${width}"
+        height="${height}"
+      />
       ${cells}
     </svg>
     <div class="legend">

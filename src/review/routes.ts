@@ -426,13 +426,16 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
       .send(blobs.get(sha));
   };
 
+  // ?reading=N names the reading whose image the page showed: the URL changes when a re-read adds a
+  // reading, so a cached image can never sit under the boxes of a newer reading.
   app.get('/ballots/:id/image', async (req, reply) => {
     const id = intParam((req.params as { id: string }).id);
     const s = id === null ? undefined : ballotState(db, id);
+    const wanted = intParam((req.query as Record<string, unknown>).reading) ?? s?.readingId;
     const row = s
-      ? (db.prepare('SELECT image_sha256 FROM ballot_readings WHERE id = ?').get(s.readingId) as {
-          image_sha256: string | null;
-        })
+      ? (db
+          .prepare('SELECT image_sha256 FROM ballot_readings WHERE id = ? AND ballot_id = ?')
+          .get(wanted, s.ballotId) as { image_sha256: string | null } | undefined)
       : undefined;
     return sendImage(reply, row?.image_sha256);
   });
