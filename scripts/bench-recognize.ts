@@ -21,6 +21,7 @@ import type { Election } from '../src/election/election.js';
 import { loadElection } from '../src/election/load.js';
 import { extractPages } from '../src/extract/extract.js';
 import type { Page } from '../src/extract/page.js';
+import { stopPdfReader } from '../src/extract/pdf.js';
 import { createRecognizerPool } from '../src/recognize/pool.js';
 import { createRecognizer, RECOGNIZER_VERSION } from '../src/recognize/recognizer.js';
 import type { PageReading } from '../src/recognize/reading.js';
@@ -250,6 +251,8 @@ async function main(): Promise<void> {
   const files = manifest.files.filter((f) => keep(f, opts.filter));
   const limit = opts.limit ? Number(opts.limit) : Number.POSITIVE_INFINITY;
   const jobs = await jobsFor(dir, files, limit);
+  // All pages are extracted up front; the PDF reader process would otherwise keep this script alive.
+  stopPdfReader();
   log(
     `${jobs.length} pages from ${new Set(jobs.map((j) => j.file.file)).size} files; recognizer ${RECOGNIZER_VERSION}`,
   );
