@@ -1,3 +1,4 @@
+import { fitBorder } from './border-fit.js';
 import { label } from './components.js';
 import type { Gray, Mask } from './gray.js';
 import type { Quad } from './homography.js';
@@ -49,22 +50,24 @@ export function thinAcross(ink: Mask, axis: 'h' | 'v', maxThick: number): Mask {
   return { width: w, height: h, data: out };
 }
 
-/** Downscale by an integer factor keeping the darkest pixel of each block, so thin lines survive. */
-export function maxPool(img: Gray, f: number): Gray {
+/**
+ * Downscale by an integer factor averaging each block. Averaging (not max) keeps a
+ * printed line visible while it flattens the speckle of a desk, a fabric or sensor noise.
+ */
+export function meanPool(img: Gray, f: number): Gray {
   if (f <= 1) return img;
-  const w = Math.ceil(img.width / f);
-  const h = Math.ceil(img.height / f);
-  const out = new Uint8Array(w * h);
+  const w = Math.floor(img.width / f);
+  const h = Math.floor(img.height / f);
+  const acc = new Uint32Array(w * h);
   const src = img.data;
-  for (let y = 0; y < img.height; y++) {
+  for (let y = 0; y < h * f; y++) {
     const orow = Math.floor(y / f) * w;
     const irow = y * img.width;
-    for (let x = 0; x < img.width; x++) {
-      const v = src[irow + x]!;
-      const o = orow + Math.floor(x / f);
-      if (v > out[o]!) out[o] = v;
-    }
+    for (let x = 0; x < w * f; x++) acc[orow + Math.floor(x / f)]! += src[irow + x]!;
   }
+  const out = new Uint8Array(w * h);
+  const n = f * f;
+  for (let i = 0; i < out.length; i++) out[i] = acc[i]! / n;
   return { width: w, height: h, data: out };
 }
 
@@ -90,7 +93,7 @@ export function ruling(
  */
 export function findTables(dark: Gray, level: number): TableCandidate[] {
   const f = Math.max(1, Math.round(Math.max(dark.width, dark.height) / 1000));
-  const small = maxPool(dark, f);
+  const small = meanPool(dark, f);
   const ink = threshold(small, level);
   const { width: w, height: h } = ink;
   const long = Math.max(w, h);
@@ -144,6 +147,13 @@ export function findTables(dark: Gray, level: number): TableCandidate[] {
       }
     }
     if (hCount < minRun * 3 || vCount < minRun * 2) continue;
+    const fitted = fitBorder(hl, vl, lab, c.label, c);
+    if (fitted) {
+      ptl = [fitted[0][0], fitted[0][1]];
+      ptr = [fitted[1][0], fitted[1][1]];
+      pbr = [fitted[2][0], fitted[2][1]];
+      pbl = [fitted[3][0], fitted[3][1]];
+    }
     const margin = 2;
     const up = (p: [number, number]): [number, number] => [p[0] * f + (f - 1) / 2, p[1] * f + (f - 1) / 2];
     out.push({

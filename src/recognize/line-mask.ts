@@ -50,7 +50,8 @@ export function otsuLevel(img: Gray, min = 40, max = 140): number {
  * up to `maxThick` pixels of other ink (where a perpendicular line crosses) and
  * `tolerance` pixels of paper (a line broken by a photocopy). Before measuring runs
  * the masks are smeared by `tolerance` pixels across the axis, so a line skewed by a
- * few degrees still reads as one run. Only thin pixels of accepted runs are kept.
+ * few degrees still reads as one run. Ink pixels of accepted runs on the row itself are
+ * kept, crossings included, so a ruled line stays one connected stroke.
  */
 export function lineMask(
   thin: Mask,
@@ -87,6 +88,7 @@ export function lineMask(
     let start = -1;
     let lastOn = -1;
     let bridged = 0;
+    let bridgedTotal = 0;
     for (let i = 0; i <= along; i++) {
       let on = false;
       if (i < along) {
@@ -96,17 +98,21 @@ export function lineMask(
         } else if (start >= 0 && sInk[i] && bridged < maxThick) {
           on = true;
           bridged++;
+          bridgedTotal++;
         }
       }
       if (on) {
         if (start < 0) start = i;
         lastOn = i;
       } else if (start >= 0 && (i === along || i - lastOn > maxGap)) {
-        if (lastOn - start + 1 >= minRun) {
-          for (let k = start; k <= lastOn; k++) if (data[base + k * step]) out[base + k * step] = 1;
+        // A ruled line crosses a few perpendicular lines; a line of text (thin strokes
+        // joined through the ink of its characters) needs bridging all along.
+        if (lastOn - start + 1 >= minRun && bridgedTotal <= (lastOn - start + 1) * 0.15) {
+          for (let k = start; k <= lastOn; k++) if (raw[base + k * step]) out[base + k * step] = 1;
         }
         start = -1;
         bridged = 0;
+        bridgedTotal = 0;
       }
     }
   }

@@ -11,12 +11,19 @@ export interface CellScore {
   readonly strokes: number;
   /** Some of the attributed ink lies outside the cell (a tick over the border). */
   readonly spills: boolean;
+  /**
+   * Ink per area of the box around the attributed strokes: a tick is an open shape
+   * (low), a scribble or a fill is dense (high).
+   */
+  readonly density: number;
 }
 
 export interface MarkScoring {
   readonly cells: readonly CellScore[];
   /** Ink strokes touching a vote cell but attributed to none (mostly outside the vote column). */
   readonly strayStrokes: number;
+  /** Straight slivers along cell borders that were taken for ruling and ignored. */
+  readonly lineResidues: number;
 }
 
 /** The inner part of a cell, away from its ruled border. */
@@ -99,13 +106,27 @@ export function scoreVoteCells(
   const ink2 = new Float64Array(cells.length);
   const strokes = new Int32Array(cells.length);
   const spills = new Uint8Array(cells.length);
+  const boxes = cells.map(() => ({ x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity }));
   let stray = 0;
+  let residues = 0;
   const minExtent = Math.max(3, rowHeight * 0.18);
   for (const [l, { k, count }] of best) {
     const c = lab.components[l - 1]!;
     const extent = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
     // Specks (photocopy dust, JPEG noise) are too small to be a tick.
     if (extent < minExtent) continue;
+    // A straight sliver along the cell is ruling the line search missed (a faint or
+    // broken border, a photocopy edge), not a tick: ticks bend.
+    const cw = c.x1 - c.x0 + 1;
+    const ch = c.y1 - c.y0 + 1;
+    const cell = cells[k]!;
+    if (
+      (cw <= Math.max(3, ch * 0.12) && ch >= cell.height * 0.55) ||
+      (ch <= Math.max(3, cw * 0.12) && cw >= cell.width * 0.55)
+    ) {
+      residues++;
+      continue;
+    }
     const innerPx = innerCount.get(l * (cells.length + 1) + k) ?? 0;
     if (count < c.area * 0.35 || innerPx < c.area * 0.12) {
       stray++;
@@ -113,6 +134,11 @@ export function scoreVoteCells(
     }
     ink2[k]! += c.area;
     strokes[k]!++;
+    const bb = boxes[k]!;
+    bb.x0 = Math.min(bb.x0, c.x0);
+    bb.y0 = Math.min(bb.y0, c.y0);
+    bb.x1 = Math.max(bb.x1, c.x1);
+    bb.y1 = Math.max(bb.y1, c.y1);
     if (count < c.area) spills[k] = 1;
   }
   void n;
@@ -126,7 +152,16 @@ export function scoreVoteCells(
     // A tick is drawn about as big as the row is high, whatever the width of the vote
     // column, so its ink is measured against a square-ish part of the cell.
     const markArea = b.height * Math.min(b.width, b.height * 1.5);
-    return { score: ink2[k]! / markArea, fill: filled / area, strokes: strokes[k]!, spills: spills[k] === 1 };
+    const bb = boxes[k]!;
+    const bbArea = bb.x1 >= bb.x0 ? (bb.x1 - bb.x0 + 1) * (bb.y1 - bb.y0 + 1) : 0;
+    const bbSmall = bb.x1 - bb.x0 + 1 < b.height * 0.25 || bb.y1 - bb.y0 + 1 < b.height * 0.25;
+    return {
+      score: ink2[k]! / markArea,
+      fill: filled / area,
+      strokes: strokes[k]!,
+      spills: spills[k] === 1,
+      density: bbArea > 0 && !bbSmall ? ink2[k]! / bbArea : 0,
+    };
   });
-  return { cells: out, strayStrokes: stray };
+  return { cells: out, strayStrokes: stray, lineResidues: residues };
 }

@@ -1,9 +1,11 @@
 import type { Election } from '../election/election.js';
+import type { Gray } from './gray.js';
 import { inkDarkness } from './background.js';
 import { decodeImage } from './decode.js';
 import { findTables } from './find-tables.js';
 import { otsuLevel } from './line-mask.js';
 import type { DigitReader } from './ocr.js';
+import { pageRegion, paperNoise } from './page-region.js';
 import { pageQuality } from './quality.js';
 import type { BallotReading, PageReading } from './reading.js';
 import { readTable } from './read-table.js';
@@ -20,6 +22,30 @@ export const DEFAULT_IMAGE_OPTIONS: ImageReaderOptions = { longSide: 2000, maxPi
  * into ink darkness relative to the local paper, and searched for ruled grids; each
  * grid is straightened and read on its own, so two ballots on one sheet never share marks.
  */
+/** Ink darkness of a page and the ink levels measured from it (text, ruling, marks). */
+export function preparePage(bright: Gray): {
+  dark: Gray;
+  level: number;
+  lineLevel: number;
+  q: ReturnType<typeof pageQuality>;
+} {
+  const block = Math.max(12, Math.round(Math.max(bright.width, bright.height) / 80));
+  const dark = inkDarkness(bright, block);
+  const sheet = pageRegion(bright);
+  if (sheet) for (let i = 0; i < dark.data.length; i++) if (!sheet.data[i]) dark.data[i] = 0;
+  let noise = paperNoise(dark, sheet);
+  if (noise >= 8) {
+    // Grainy paper (phone sensor noise, JPEG): a 3x3 mean cuts pixel noise about
+    // threefold while a pen stroke or a printed line, several pixels wide, keeps its darkness.
+    boxBlur3(dark);
+    noise = paperNoise(dark, sheet);
+  }
+  const level = Math.round(Math.min(110, Math.max(45, otsuLevel(dark) * 0.8, noise + 35)));
+  const q = pageQuality(dark, level);
+  const lineLevel = Math.max(25, noise + 20, Math.round(level * 0.45));
+  return { dark, level, lineLevel, q };
+}
+
 export async function readImage(
   bytes: Buffer,
   election: Election,
@@ -31,11 +57,7 @@ export async function readImage(
   if (!decoded.ok) return { status: 'unreadable', reason: decoded.reason, detail: decoded.detail };
   const tDecode = performance.now();
   const { bright } = decoded;
-  const block = Math.max(12, Math.round(Math.max(bright.width, bright.height) / 80));
-  const dark = inkDarkness(bright, block);
-  const level = Math.round(Math.min(110, Math.max(45, otsuLevel(dark) * 0.8)));
-  const q = pageQuality(dark, level);
-  const lineLevel = Math.max(25, Math.round(level * 0.45));
+  const { dark, level, lineLevel, q } = preparePage(bright);
   const candidates = findTables(dark, lineLevel);
   const tFind = performance.now();
   const ballots: { ballot: BallotReading; x: number; y: number; h: number }[] = [];
@@ -68,6 +90,15 @@ export async function readImage(
       });
     } else rejected.push(res.why);
   }
+  // One table found twice (a grid split by a gap in a blurred line gives two
+  // overlapping candidates): keep the more confident reading of the overlap.
+  const kept: typeof ballots = [];
+  for (const b of [...ballots].sort((x, y) => y.ballot.confidence - x.ballot.confidence)) {
+    const box = bboxOf(b.ballot.region);
+    if (kept.some((k) => overlapShare(box, bboxOf(k.ballot.region)) > 0.5)) continue;
+    kept.push(b);
+  }
+  ballots.splice(0, ballots.length, ...kept);
   if (ballots.length === 0) {
     return {
       status: 'not_a_ballot',
@@ -82,4 +113,47 @@ export async function readImage(
     return a.y - b.y;
   });
   return { status: 'ballots', ballots: ballots.map((b) => b.ballot), quality: q.quality };
+}
+
+interface Rect {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
+
+function bboxOf(region: readonly (readonly [number, number])[] | null): Rect {
+  const xs = (region ?? []).map((p) => p[0]);
+  const ys = (region ?? []).map((p) => p[1]);
+  return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+}
+
+/** Overlap area as a share of the smaller rectangle. */
+function overlapShare(a: Rect, b: Rect): number {
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+  const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  if (w <= 0 || h <= 0) return 0;
+  const area = (r: Rect): number => Math.max(1, (r.x1 - r.x0) * (r.y1 - r.y0));
+  return (w * h) / Math.min(area(a), area(b));
+}
+
+/** In-place 3x3 mean filter. */
+function boxBlur3(img: Gray): void {
+  const { width: w, height: h, data } = img;
+  const tmp = new Uint16Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const r = y * w;
+    for (let x = 0; x < w; x++) {
+      tmp[r + x] =
+        data[r + x]! +
+        (x > 0 ? data[r + x - 1]! : data[r + x]!) +
+        (x < w - 1 ? data[r + x + 1]! : data[r + x]!);
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    const up = (y > 0 ? y - 1 : y) * w;
+    const dn = (y < h - 1 ? y + 1 : y) * w;
+    const r = y * w;
+    for (let x = 0; x < w; x++) data[r + x] = Math.round((tmp[up + x]! + tmp[r + x]! + tmp[dn + x]!) / 9);
+  }
 }

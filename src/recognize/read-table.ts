@@ -82,7 +82,7 @@ async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableCont
     const parts: { row: number; img: Gray; ink: boolean }[] = [];
     for (let r = 0; r < rowCount; r++) {
       const b = cellBox(g, r, c);
-      const ink = cellInk(g, b, ctx.textLevel) > 0.003;
+      const ink = cellInk(g, b, ctx.markLevel) > 0.003;
       const ib = innerBox(b, 0.1);
       const ox = Math.max(0, Math.round(ib.x));
       const oy = Math.max(0, Math.round(ib.y));
@@ -95,7 +95,7 @@ async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableCont
         for (let x = 0; x < full.width; x++) {
           const i = y * full.width + x;
           if (g.lineMask.data[(oy + y) * g.dark.width + ox + x]) full.data[i] = 0;
-          else if (full.data[i]! >= ctx.textLevel) {
+          else if (full.data[i]! >= ctx.markLevel) {
             if (x < minX) minX = x;
             if (x > maxX) maxX = x;
           }
@@ -126,7 +126,6 @@ async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableCont
     const tO = performance.now();
     const words = await ctx.digits.words({ width, height, data: strip });
     ocrMs.push(Math.round(performance.now() - tO));
-    if (process.env.RDEBUG) console.log(JSON.stringify(words), JSON.stringify(spans));
     const read = new Map<number, number>();
     for (const word of words) {
       const digits = word.text.replace(/\D/g, '');
@@ -150,7 +149,7 @@ async function analyse(g0: TableGrid, ctx: TableContext): Promise<Analysis | { w
     const widths = gaps(grid.cols);
     const occupied: boolean[][] = [];
     for (let r = 0; r < grid.rows.length - 1; r++) {
-      occupied.push(widths.map((_, c) => cellInk(grid, cellBox(grid, r, c), ctx.textLevel) > 0.006));
+      occupied.push(widths.map((_, c) => cellInk(grid, cellBox(grid, r, c), ctx.markLevel) > 0.006));
     }
     return guessLayout(widths, occupied);
   };
@@ -224,7 +223,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
       continue;
     }
     const cs = scoring.cells[k]!;
-    const d = decide(cs.score, cs.fill, thresholds);
+    const d = decide(cs.score, cs.fill, thresholds, cs.density);
     const box = voteBoxes[k]!;
     const rounded: Box = {
       x: Math.round(box.x),
@@ -235,7 +234,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     const score = Math.round(cs.score * 10000) / 10000;
     if (d.decision === 'uncertain') {
       items.push({ number: item.number, score, decision: 'uncertain', box: rounded, note: d.note });
-      if (d.note === 'filled') doubts.add('correction');
+      if (d.note === 'filled' || d.note === 'scribbled') doubts.add('correction');
       else doubts.add('marginal_mark');
     } else {
       items.push({
@@ -259,7 +258,11 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     );
   }
   const ocrAgreement = rowMap.read === 0 ? 0 : rowMap.agreeing / rowMap.read;
-  if (rowMap.seriousConflicts > 0 || rowMap.conflicts.length > 2 || rowMap.read < rowMap.slots.length * 0.5) {
+  if (
+    rowMap.seriousConflicts > 0 ||
+    rowMap.conflicts.length > Math.max(2, rowMap.read * 0.12) ||
+    rowMap.read < rowMap.slots.length * 0.5
+  ) {
     doubts.add('ocr_disagrees');
     notes.push(
       `serial OCR read ${rowMap.read}/${rowMap.slots.length} rows, ${rowMap.conflicts.length} disagree with the row order` +
@@ -274,6 +277,9 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     doubts.add('low_quality');
     notes.push(`image quality ${ctx.quality.toFixed(2)}`);
   }
+  scoring.cells.forEach((c, k) => {
+    if (c.density >= 0.3) notes.push(`item ${rowMap.slots[k]!.number}: ink density ${c.density.toFixed(2)}`);
+  });
   if (scoring.strayStrokes > 0) notes.push(`${scoring.strayStrokes} stroke(s) near vote cells not counted`);
 
   const confidence = tableConfidence({
@@ -306,6 +312,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
       ocrAgreeing: rowMap.agreeing,
       orientationMargin: found.orientationMargin,
       strayStrokes: scoring.strayStrokes,
+      lineResidues: scoring.lineResidues,
       textLevel: ctx.textLevel,
       markLevel: ctx.markLevel,
       quality: ctx.quality,

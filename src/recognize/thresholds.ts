@@ -10,6 +10,8 @@ export interface Thresholds {
   readonly definite: number;
   /** Coverage of the inner cell at which a mark is a fill or scribble (a correction). */
   readonly filled: number;
+  /** Ink density around the strokes at which a mark is a scribble, not an open tick. */
+  readonly dense: number;
   /** Measured score level of empty cells on this table. */
   readonly noiseFloor: number;
 }
@@ -18,6 +20,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   marginal: 0.012,
   definite: 0.03,
   filled: 0.38,
+  dense: 0.45,
   noiseFloor: 0,
 };
 
@@ -30,16 +33,17 @@ export function pageThresholds(scores: readonly number[], base: Thresholds = DEF
   const floor = lower[lower.length - 1]!;
   const marginal = Math.max(base.marginal, floor * 2 + 0.004);
   const definite = Math.max(base.definite, marginal * 2);
-  return { marginal, definite, filled: base.filled, noiseFloor: floor };
+  return { ...base, marginal, definite, noiseFloor: floor };
 }
 
 export type Decision =
   | { readonly decision: 'marked' }
   | { readonly decision: 'unmarked' }
-  | { readonly decision: 'uncertain'; readonly note: 'marginal' | 'filled' };
+  | { readonly decision: 'uncertain'; readonly note: 'marginal' | 'filled' | 'scribbled' };
 
-export function decide(score: number, fill: number, t: Thresholds): Decision {
+export function decide(score: number, fill: number, t: Thresholds, density = 0): Decision {
   if (fill >= t.filled) return { decision: 'uncertain', note: 'filled' };
+  if (score >= t.marginal && density >= t.dense) return { decision: 'uncertain', note: 'scribbled' };
   if (score >= t.definite) return { decision: 'marked' };
   if (score >= t.marginal) return { decision: 'uncertain', note: 'marginal' };
   return { decision: 'unmarked' };

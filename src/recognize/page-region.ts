@@ -1,0 +1,112 @@
+import { label } from './components.js';
+import type { Gray, Mask } from './gray.js';
+
+/**
+ * The sheet of paper in a photo: the large bright region that stands out from the
+ * desk, fabric or hand around it. Returned as a mask at full size, or null when the
+ * image has no such contrast (a scan is all paper). Everything outside the sheet is
+ * ignored, because normalized desk texture looks like a field of faint ink.
+ */
+export function pageRegion(bright: Gray): Mask | null {
+  const f = 8;
+  const w = Math.floor(bright.width / f);
+  const h = Math.floor(bright.height / f);
+  if (w < 8 || h < 8) return null;
+  const small = new Float32Array(w * h);
+  for (let y = 0; y < h * f; y++) {
+    for (let x = 0; x < w * f; x++)
+      small[Math.floor(y / f) * w + Math.floor(x / f)]! += bright.data[y * bright.width + x]!;
+  }
+  const hist = new Float64Array(256);
+  for (let i = 0; i < small.length; i++) {
+    small[i] = small[i]! / (f * f);
+    hist[Math.round(small[i]!)]!++;
+  }
+  // Otsu split between paper and surroundings.
+  let total = 0;
+  let sum = 0;
+  for (let i = 0; i < 256; i++) {
+    total += hist[i]!;
+    sum += i * hist[i]!;
+  }
+  let wB = 0;
+  let sB = 0;
+  let best = 0;
+  let t = 128;
+  let mDark = 0;
+  let mBright = 0;
+  for (let i = 0; i < 256; i++) {
+    wB += hist[i]!;
+    if (wB === 0) continue;
+    const wF = total - wB;
+    if (wF === 0) break;
+    sB += i * hist[i]!;
+    const mb = sB / wB;
+    const mf = (sum - sB) / wF;
+    const between = wB * wF * (mb - mf) * (mb - mf);
+    if (between > best) {
+      best = between;
+      t = i;
+      mDark = mb;
+      mBright = mf;
+    }
+  }
+  const brightFrac = 1 - hist.slice(0, t + 1).reduce((a, b) => a + b, 0) / total;
+  if (mBright - mDark < 35 || brightFrac < 0.15 || brightFrac > 0.97) return null;
+  const m = new Uint8Array(w * h);
+  for (let i = 0; i < m.length; i++) m[i] = small[i]! > t ? 1 : 0;
+  const lab = label({ width: w, height: h, data: m });
+  if (lab.components.length === 0) return null;
+  const biggest = lab.components.reduce((a, b) => (b.area > a.area ? b : a));
+  // The sheet, with its holes (dark print, a shadowed corner inside it) filled.
+  const inv = new Uint8Array(w * h);
+  for (let i = 0; i < inv.length; i++) inv[i] = lab.labels[i] === biggest.label ? 0 : 1;
+  const holes = label({ width: w, height: h, data: inv });
+  const outside = new Set<number>();
+  for (const c of holes.components)
+    if (c.x0 === 0 || c.y0 === 0 || c.x1 === w - 1 || c.y1 === h - 1) outside.add(c.label);
+  const sheet = new Uint8Array(w * h);
+  for (let i = 0; i < sheet.length; i++) sheet[i] = holes.labels[i] && outside.has(holes.labels[i]!) ? 0 : 1;
+  // Grow by one block so the sheet's own edge and a table near it stay inside.
+  const grown = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let on = 0;
+      for (let dy = -1; dy <= 1 && !on; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const yy = y + dy;
+          const xx = x + dx;
+          if (yy >= 0 && yy < h && xx >= 0 && xx < w && sheet[yy * w + xx]) {
+            on = 1;
+            break;
+          }
+        }
+      }
+      grown[y * w + x] = on;
+    }
+  }
+  const out = new Uint8Array(bright.width * bright.height);
+  for (let y = 0; y < bright.height; y++) {
+    const sy = Math.min(h - 1, Math.floor(y / f));
+    for (let x = 0; x < bright.width; x++)
+      out[y * bright.width + x] = grown[sy * w + Math.min(w - 1, Math.floor(x / f))]!;
+  }
+  return { width: bright.width, height: bright.height, data: out };
+}
+
+/** Darkness level of the paper's own noise: the median darkness inside the sheet. */
+export function paperNoise(dark: Gray, sheet: Mask | null): number {
+  const hist = new Uint32Array(256);
+  let n = 0;
+  for (let i = 0; i < dark.data.length; i += 7) {
+    if (sheet && !sheet.data[i]) continue;
+    hist[dark.data[i]!]!++;
+    n++;
+  }
+  let k = n * 0.6;
+  for (let v = 0; v < 256; v++) {
+    k -= hist[v]!;
+    if (k <= 0) return v;
+  }
+  return 0;
+}
