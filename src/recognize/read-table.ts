@@ -70,8 +70,6 @@ interface Analysis {
   readonly orientationMargin: number;
 }
 
-export const ocrMs: number[] = [];
-
 async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableContext): Promise<SerialCell[]> {
   const cells: SerialCell[] = [];
   const rowCount = g.rows.length - 1;
@@ -123,9 +121,7 @@ async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableCont
       spans.push({ row: p.row, x0: x, x1: x + p.img.width });
       x += p.img.width + gap;
     }
-    const tO = performance.now();
     const words = await ctx.digits.words({ width, height, data: strip });
-    ocrMs.push(Math.round(performance.now() - tO));
     const read = new Map<number, number>();
     for (const word of words) {
       const digits = word.text.replace(/\D/g, '');
