@@ -75,7 +75,8 @@ export function readTextLayer(layer: TextLayer, election: Election): TextLayerRe
       let any = false;
       for (let h = 0; h < halves.length; h++) {
         const half = halves[h]!;
-        const lo = h === 0 ? -Infinity : (halves[h - 1]!.vote + half.vote) / 2;
+        // A half starts between the previous half's vote column and its own serial column.
+        const lo = h === 0 ? -Infinity : (halves[h - 1]!.vote + (half.serial ?? half.vote)) / 2;
         const inHalf = cur.items.filter((i) => cx(i) > lo && cx(i) <= half.vote + half.voteWidth);
         const num = inHalf.find(
           (i) =>
