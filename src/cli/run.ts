@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { scheduleReports } from '../report/schedule.js';
 import { mountReview } from '../review/mount.js';
 import { createStages } from '../worker/real-stages.js';
 import { runDaemon } from '../worker/daemon.js';
@@ -38,8 +37,6 @@ export function registerRun(program: Command): void {
       process.on('SIGINT', onSignal);
       // Signals are handled from here on, so a stop during the recognizer's start-up is orderly too.
       const stages = await createStages(ctx.config);
-      // The nightly report belongs to the long-running daemon, not to a one-off --once run.
-      const reports = opts.once ? null : scheduleReports(db, ctx.config, ctx.logger);
       try {
         const result = await runDaemon({
           config: ctx.config,
@@ -54,7 +51,6 @@ export function registerRun(program: Command): void {
         });
         if (opts.once) ctx.logger.info(result, 'run --once finished');
       } finally {
-        await reports?.stop();
         await stages.reader.close();
         db.close();
         process.off('SIGTERM', onSignal);
