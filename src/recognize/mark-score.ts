@@ -67,6 +67,55 @@ export function scoreVoteCells(
         ink[i] = dark.data[i]! >= level && !lines.data[i] ? 1 : 0;
     }
   }
+  // A tick drawn across a ruled line is cut in two when the line is wiped; join the
+  // pieces again where ink continues on both sides of the line, so the spilled part
+  // stays with its tick instead of marking the neighbouring cell.
+  const reach2 = Math.max(10, Math.round(rowHeight * 0.3));
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!lines.data[i] || dark.data[i]! < level) continue;
+      let up = -1;
+      for (let d = 1; d <= reach2 && y - d >= 0; d++) {
+        if (!lines.data[i - d * w]) {
+          up = i - d * w;
+          break;
+        }
+      }
+      let dn = -1;
+      for (let d = 1; d <= reach2 && y + d < h; d++) {
+        if (!lines.data[i + d * w]) {
+          dn = i + d * w;
+          break;
+        }
+      }
+      // A slanted stroke leaves the line a little to the side: look a few pixels either way.
+      const near = (j: number, step: number): boolean => {
+        for (let d = -3; d <= 3; d++) if (ink[j + d * step] === 1) return true;
+        return false;
+      };
+      if (up >= 0 && dn >= 0 && x >= 3 && x < w - 3 && near(up, 1) && near(dn, 1)) {
+        ink[i] = 2;
+        continue;
+      }
+      let lf = -1;
+      for (let d = 1; d <= reach2 && x - d >= 0; d++) {
+        if (!lines.data[i - d]) {
+          lf = i - d;
+          break;
+        }
+      }
+      let rt = -1;
+      for (let d = 1; d <= reach2 && x + d < w; d++) {
+        if (!lines.data[i + d]) {
+          rt = i + d;
+          break;
+        }
+      }
+      if (lf >= 0 && rt >= 0 && y >= 3 && y < h - 3 && near(lf, w) && near(rt, w)) ink[i] = 2;
+    }
+  }
+  for (let i = 0; i < ink.length; i++) if (ink[i] === 2) ink[i] = 1;
   const cellAt = new Int32Array(w * h).fill(-1);
   const inner = cells.map((b) => innerBox(b));
   cells.forEach((b, k) => {
@@ -132,6 +181,7 @@ export function scoreVoteCells(
       stray++;
       continue;
     }
+
     ink2[k]! += c.area;
     strokes[k]!++;
     const bb = boxes[k]!;

@@ -76,14 +76,24 @@ export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap
     }
   }
   const read = slots.filter((s) => s.ocr !== null);
-  const conflicts = read.filter((s) => s.ocr !== s.number).map((s) => [s.number, s.ocr!] as const);
+  // Tesseract often drops one digit of a two-digit serial (22 read as 2): a reading
+  // that is a part of the expected number neither confirms nor contradicts it.
+  const partial = (s: Slot): boolean =>
+    s.ocr !== null &&
+    s.ocr !== s.number &&
+    s.number >= 10 &&
+    s.ocr < 10 &&
+    String(s.number).includes(String(s.ocr));
+  const conflicts = read
+    .filter((s) => s.ocr !== s.number && !partial(s))
+    .map((s) => [s.number, s.ocr!] as const);
   const agrees = (k: number): boolean => {
     const s = slots[k];
-    return s !== undefined && s.ocr === s.number;
+    return s !== undefined && (s.ocr === s.number || s.ocr === null || partial(s));
   };
   let serious = 0;
   slots.forEach((s, k) => {
-    if (s.ocr === null || s.ocr === s.number) return;
+    if (s.ocr === null || s.ocr === s.number || partial(s)) return;
     const lone = (k === 0 || agrees(k - 1)) && (k === slots.length - 1 || agrees(k + 1));
     if (!lone) serious++;
   });
@@ -91,7 +101,7 @@ export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap
     slots,
     headerRows,
     read: read.length,
-    agreeing: read.length - conflicts.length,
+    agreeing: read.filter((s) => s.ocr === s.number).length,
     conflicts,
     seriousConflicts: serious,
   };

@@ -12,6 +12,8 @@ export interface Thresholds {
   readonly filled: number;
   /** Ink density around the strokes at which a mark is a scribble, not an open tick. */
   readonly dense: number;
+  /** Score no open tick reaches: the cell was scribbled or blacked out. */
+  readonly scribble: number;
   /** Measured score level of empty cells on this table. */
   readonly noiseFloor: number;
 }
@@ -20,7 +22,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   marginal: 0.012,
   definite: 0.03,
   filled: 0.38,
-  dense: 0.45,
+  dense: 0.5,
+  scribble: 0.55,
   noiseFloor: 0,
 };
 
@@ -43,7 +46,9 @@ export type Decision =
 
 export function decide(score: number, fill: number, t: Thresholds, density = 0): Decision {
   if (fill >= t.filled) return { decision: 'uncertain', note: 'filled' };
-  if (score >= t.marginal && density >= t.dense) return { decision: 'uncertain', note: 'scribbled' };
+  // Dense ink, or far more ink than any tick has: a scribbled-over or blacked-out mark.
+  if ((score >= 0.15 && density >= t.dense) || score >= t.scribble)
+    return { decision: 'uncertain', note: 'scribbled' };
   if (score >= t.definite) return { decision: 'marked' };
   if (score >= t.marginal) return { decision: 'uncertain', note: 'marginal' };
   return { decision: 'unmarked' };
