@@ -196,8 +196,13 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     { rowCount: rowMap.slots.length, maxSerialRead: reads.length ? Math.max(...reads) : null, titleText: '' },
     ctx.election.ballots,
   );
-  if (!kindMatch || kindMatch.score < 0.45)
+  // A table that fits no kind is not a ballot, unless its rows are numbered from 1 as
+  // OCR confirms: then it is a ballot read badly (a missed line, a cut-off part) and
+  // must reach a person rather than vanish as 'not a ballot'.
+  const numbered = rowMap.agreeing >= 3 && rowMap.agreeing >= rowMap.read * 0.6;
+  if (!kindMatch || (kindMatch.score < 0.45 && !numbered)) {
     return { ok: false, why: `matches no ballot kind (${rowMap.slots.length} rows)` };
+  }
   const kind = kindMatch.kind;
 
   const rowH = median(gaps(g.rows));
@@ -247,7 +252,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     doubts.add('row_unplaced');
     notes.push(`${rowMap.slots.length} item rows, the ${kind.kind} ballot has ${kind.items.length}`);
   }
-  if (!kindMatch.rowsMatch || kindMatch.margin < 0.2) {
+  if (!kindMatch.rowsMatch || kindMatch.margin < 0.2 || kindMatch.score < 0.45) {
     doubts.add('kind_uncertain');
     notes.push(
       `kind ${kind.kind} scored ${kindMatch.score.toFixed(2)}, margin ${kindMatch.margin.toFixed(2)}`,
