@@ -19,8 +19,8 @@ export interface HttpDeps {
 
 export function createHttpServer(deps: HttpDeps): FastifyInstance {
   const app = Fastify({
-    loggerInstance: deps.logger.child({ stage: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Request lines (info) would drown the pipeline's log at one scrape every few seconds; warnings stay.
+    loggerInstance: deps.logger.child({ stage: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
   }) as unknown as FastifyInstance;
   app.get('/healthz', async (_req, reply) => {
     // The database answering is what "healthy" means: without it nothing can be stored.
