@@ -4,8 +4,7 @@ import type { Command } from 'commander';
  * Commands whose stage is not built yet say so and fail, rather than pretend.
  * Each entry disappears when its command gets a real implementation.
  */
-export const NOT_BUILT: readonly { name: string; args?: string; description: string }[] = [
-];
+export const NOT_BUILT: readonly { name: string; args?: string; description: string }[] = [];
 
 export function registerNotBuilt(program: Command): void {
   for (const c of NOT_BUILT) {

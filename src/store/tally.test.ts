@@ -46,9 +46,13 @@ describe('computeTally', () => {
   it('counts only what had arrived by the moment asked for', () => {
     const db = openDatabase(':memory:');
     const early = seedMail(db, { receivedAt: new Date('2024-01-18T00:00:00Z') });
-    seedBallots(db, election, early, [{ kind: 'districts', marks: [1], readAt: new Date('2024-01-18T00:00:05Z') }]);
+    seedBallots(db, election, early, [
+      { kind: 'districts', marks: [1], readAt: new Date('2024-01-18T00:00:05Z') },
+    ]);
     const later = seedMail(db, { receivedAt: new Date('2024-01-20T00:00:00Z') });
-    seedBallots(db, election, later, [{ kind: 'districts', marks: [1], readAt: new Date('2024-01-20T00:00:05Z') }]);
+    seedBallots(db, election, later, [
+      { kind: 'districts', marks: [1], readAt: new Date('2024-01-20T00:00:05Z') },
+    ]);
     expect(computeTally(db, election, new Date('2024-01-19T00:00:00Z')).districts!.votes['1']).toBe(1);
     expect(computeTally(db, election).districts!.votes['1']).toBe(2);
   });
