@@ -7,7 +7,7 @@ import { registerReview } from './review.js';
 import { registerRun } from './run.js';
 import { registerUser } from './user.js';
 
-/** Commands of the later stages register here (scan, ingest, run, reprocess, review, user, report). */
+/** The commands of the pipeline stages (tally and audit are registered in main.ts). */
 export function registerCommands(program: Command): void {
   registerIngest(program);
   registerRun(program);

@@ -2,7 +2,6 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../election/load.js';
 import { registerAudit } from './audit.js';
 import { registerCommands } from './commands.js';
-import { registerNotBuilt } from './not-built.js';
 import { registerTally, UsageError } from './tally.js';
 
 export function buildProgram(): Command {
@@ -19,7 +18,6 @@ export function buildProgram(): Command {
   registerTally(program);
   registerAudit(program);
   registerCommands(program);
-  registerNotBuilt(program);
   return program;
 }
 
