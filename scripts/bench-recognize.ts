@@ -306,15 +306,18 @@ async function main(): Promise<void> {
     const wall = performance.now() - t;
     await p.close();
     // The pool must read exactly what one thread reads; anything else is a bug worth seeing.
-    const disagreements = results.filter(
-      (r, k) =>
-        JSON.stringify(stripTimes(r)) !== JSON.stringify(stripTimes(readings[withPages[k]?.i ?? -1] ?? null)),
-    ).length;
+    const differing = results.flatMap((r, k) => {
+      const job = withPages[k];
+      if (!job) return [];
+      const same = JSON.stringify(stripTimes(r)) === JSON.stringify(stripTimes(readings[job.i] ?? null));
+      return same ? [] : [`${job.j.file.file} p${job.j.pageIndex + 1}`];
+    });
     pool = {
       workers,
       startupMs: poolStartup,
       pagesPerMinute: (withPages.length / wall) * 60_000,
-      disagreements,
+      disagreements: differing.length,
+      differing,
     };
   }
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
@@ -393,6 +396,12 @@ async function main(): Promise<void> {
   for (const [k, f] of Object.entries(byFormat)) console.log(row(k, f));
   console.log('— per tag');
   for (const [k, f] of Object.entries(byTag)) console.log(row(k, f));
+  if (pool && pool.differing.length > 0) {
+    console.log('');
+    console.log(
+      `pages the pool read differently from one thread (${pool.differing.length}): ${pool.differing.slice(0, 20).join(', ')}`,
+    );
+  }
   const n = Number(opts.failures);
   if (wrong.length > 0 && n > 0) {
     console.log('');
