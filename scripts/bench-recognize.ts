@@ -293,8 +293,13 @@ async function main(): Promise<void> {
   const rssSingleMb = process.resourceUsage().maxRSS / 1024;
 
   // Both cores: the pool the daemon uses, all pages in flight.
-  let pool: { workers: number; startupMs: number; pagesPerMinute: number; disagreements: number } | null =
-    null;
+  let pool: {
+    workers: number;
+    startupMs: number;
+    pagesPerMinute: number;
+    disagreements: number;
+    differing: string[];
+  } | null = null;
   if (opts.pool) {
     const workers = Number(opts.workers);
     t = performance.now();
