@@ -1,0 +1,245 @@
+/**
+ * The recognizer on committed fixtures (fixtures/recognize, made by scripts/make-fixtures.ts
+ * with ground truth in manifest.json). Each test reads one capture the way the service
+ * does (extractPages → recognizer.read) and checks what staff would see: the kind, the
+ * marked items, and whether the ballot is counted or sent to review.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { limitsSchema } from '../src/config/schema.js';
+import { ballotKind } from '../src/election/election.js';
+import { loadElection } from '../src/election/load.js';
+import { judge } from '../src/election/rules.js';
+import { extractPages } from '../src/extract/extract.js';
+import type { Page, TextItem } from '../src/extract/page.js';
+import { createRecognizerPool } from '../src/recognize/pool.js';
+import { createRecognizer, type Recognizer } from '../src/recognize/recognizer.js';
+import { markSet, type BallotReading, type PageReading } from '../src/recognize/reading.js';
+
+const DIR = 'fixtures/recognize';
+const election = loadElection('config/election-2023.json');
+const limits = limitsSchema.parse({});
+
+interface TruthBallot {
+  kind: string;
+  marks: number[];
+  expect: 'valid' | 'invalid' | 'review';
+  reason: string | null;
+}
+interface TruthFile {
+  file: string;
+  pages: { page: number; ballots: TruthBallot[] }[];
+}
+const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { files: TruthFile[] };
+
+function truthOf(prefix: string): TruthFile {
+  const f = manifest.files.find((x) => x.file.startsWith(prefix));
+  if (!f) throw new Error(`fixture ${prefix} missing from the manifest`);
+  return f;
+}
+
+let rec: Recognizer;
+beforeAll(async () => {
+  rec = await createRecognizer(election);
+});
+afterAll(async () => {
+  await rec.close();
+});
+
+async function readFixture(
+  prefix: string,
+  pageNo = 1,
+): Promise<{ reading: PageReading; truth: TruthBallot[] }> {
+  const t = truthOf(prefix);
+  const ex = await extractPages(readFileSync(join(DIR, t.file)), t.file, limits);
+  if (!ex.ok) throw new Error(`extract failed: ${ex.reason}`);
+  const page = ex.pages[pageNo - 1];
+  if (!page) throw new Error(`no page ${pageNo}`);
+  return { reading: await rec.read(page), truth: t.pages.find((p) => p.page === pageNo)?.ballots ?? [] };
+}
+
+const marked = (b: BallotReading): number[] =>
+  b.items.filter((i) => i.decision === 'marked').map((i) => i.number);
+const verdict = (b: BallotReading) => judge(markSet(b), ballotKind(election, b.kind)!);
+
+function ballots(r: PageReading): readonly BallotReading[] {
+  expect(r.status).toBe('ballots');
+  return r.status === 'ballots' ? r.ballots : [];
+}
+
+/** Read exactly as the voter marked it, and counted without review. */
+function expectExact(b: BallotReading | undefined, t: TruthBallot | undefined): void {
+  expect(b && t).toBeTruthy();
+  expect(b!.kind).toBe(t!.kind);
+  expect(marked(b!)).toEqual(t!.marks);
+  expect(b!.doubts).toEqual([]);
+  expect(verdict(b!).status).toBe(t!.expect);
+}
+
+describe('recognizer on committed fixtures', () => {
+  it('reads a clean projects ballot ticked in red', async () => {
+    const { reading, truth } = await readFixture('001-');
+    const [b] = ballots(reading);
+    expectExact(b, truth[0]);
+    expect(b!.method).toBe('image');
+    expect(b!.image?.subarray(1, 4).toString()).toBe('PNG');
+    expect(b!.items).toHaveLength(39);
+    expect(b!.items.every((i) => i.box !== null)).toBe(true);
+  });
+
+  it('reads a clean districts ballot', async () => {
+    const { reading, truth } = await readFixture('002-');
+    expectExact(ballots(reading)[0], truth[0]);
+  });
+
+  it('reads blue ink', async () => {
+    const { reading, truth } = await readFixture('014-');
+    expectExact(ballots(reading)[0], truth[0]);
+  });
+
+  it('reads both ballots printed on one sheet, top to bottom, without sharing marks', async () => {
+    const { reading, truth } = await readFixture('003-');
+    const bs = ballots(reading);
+    expect(bs.map((b) => b.kind)).toEqual(['projects', 'districts']);
+    expectExact(bs[0], truth[0]);
+    expectExact(bs[1], truth[1]);
+  });
+
+  it('reads a scan turned upside down', async () => {
+    const { reading, truth } = await readFixture('019-');
+    const [b] = ballots(reading);
+    expectExact(b, truth[0]);
+    expect(b!.evidence['turns']).toBe(2);
+  });
+
+  it('reads a sideways scan', async () => {
+    const { reading, truth } = await readFixture('020-');
+    const [b] = ballots(reading);
+    expectExact(b, truth[0]);
+    expect([1, 3]).toContain(b!.evidence['turns']);
+  });
+
+  it('reads a skewed flatbed scan (TIFF)', async () => {
+    const { reading, truth } = await readFixture('022-');
+    expectExact(ballots(reading)[0], truth[0]);
+  });
+
+  it('reads a phone photo with perspective, shadow and EXIF orientation', async () => {
+    const { reading, truth } = await readFixture('063-');
+    expectExact(ballots(reading)[0], truth[0]);
+  });
+
+  it('reads a photocopy', async () => {
+    const { reading, truth } = await readFixture('033-');
+    expectExact(ballots(reading)[0], truth[0]);
+  });
+
+  it('keeps a tick that spills over the cell border with its own row', async () => {
+    const { reading, truth } = await readFixture('012-');
+    expectExact(ballots(reading)[0], truth[0]);
+  });
+
+  it('ignores stray marks outside the vote column', async () => {
+    const { reading, truth } = await readFixture('068-');
+    expectExact(ballots(reading)[0], truth[0]);
+  });
+
+  it('sends a scribbled-over mark to review as a correction', async () => {
+    for (const prefix of ['069-', '028-']) {
+      const { reading, truth } = await readFixture(prefix);
+      const [b] = ballots(reading);
+      expect(b!.doubts).toContain('correction');
+      expect(verdict(b!).status).toBe('review');
+      // The real marks are still read, for the person who decides.
+      for (const n of truth[0]!.marks) expect(b!.items.find((i) => i.number === n)?.decision).toBe('marked');
+    }
+  });
+
+  it('never decides a light pencil mark wrongly: read, or left to a person', async () => {
+    const { reading, truth } = await readFixture('032-');
+    const [b] = ballots(reading);
+    const t = new Set(truth[0]!.marks);
+    for (const item of b!.items) {
+      if (item.decision === 'uncertain') continue;
+      expect(item.decision === 'marked').toBe(t.has(item.number));
+    }
+    if (b!.items.some((i) => i.decision === 'uncertain')) expect(verdict(b!).status).toBe('review');
+  });
+
+  it('says not_a_ballot for a logo and a letter', async () => {
+    for (const prefix of ['072-', '071-']) {
+      const { reading } = await readFixture(prefix);
+      expect(reading.status).toBe('not_a_ballot');
+    }
+  });
+
+  it('gives a typed failure for bytes that are no image', async () => {
+    const r = await rec.read({ source: 'image', pageNo: 1, image: Buffer.from('not an image at all') });
+    expect(r.status).toBe('unreadable');
+  });
+});
+
+describe('exact sources', () => {
+  it('reads a PDF text layer with typed ticks exactly', async () => {
+    const b = election.ballots.find((k) => k.kind === 'districts')!;
+    const t = (str: string, x: number, y: number, width = 10): TextItem => ({ str, x, y, width, height: 10 });
+    const items: TextItem[] = [t(b.title, 100, 40, 300)];
+    for (const x0 of [40, 300])
+      items.push(t('序号', x0, 80, 20), t(b.itemLabel.zh, x0 + 60, 80, 80), t('投票', x0 + 200, 80, 20));
+    b.items.forEach((it, i) => {
+      const x0 = i < 4 ? 40 : 300;
+      const y = 100 + (i % 4) * 20;
+      // ⺠-style radicals as some PDF fonts emit them
+      items.push(t(String(it.number), x0 + 5, y), t(it.name, x0 + 60, y, 120));
+      if (it.number === 2 || it.number === 7) items.push(t('✔', x0 + 205, y));
+    });
+    const page: Page = { source: 'pdf', pageNo: 1, image: null, text: { width: 600, height: 400, items } };
+    const [ballot] = ballots(await rec.read(page));
+    expect(ballot!.method).toBe('pdf-text');
+    expect(ballot!.kind).toBe('districts');
+    expect(marked(ballot!)).toEqual([2, 7]);
+    expect(ballot!.confidence).toBe(1);
+  });
+
+  it('reads a table from an office document by serial number', async () => {
+    const b = election.ballots.find((k) => k.kind === 'projects')!;
+    const rows: string[][] = [[b.title], ['序号', '民生实事项目', '投票', '序号', '民生实事项目', '投票']];
+    for (let r = 0; r < 20; r++) {
+      const a = b.items[r]!;
+      const c = b.items[r + 20];
+      rows.push([
+        String(a.number),
+        a.name,
+        a.number === 5 ? '√' : '',
+        c ? String(c.number) : '',
+        c?.name ?? '',
+        c?.number === 33 ? '☑' : '',
+      ]);
+    }
+    const [ballot] = ballots(await rec.read({ source: 'document', pageNo: 1, format: 'docx', rows }));
+    expect(ballot!.method).toBe('document');
+    expect(ballot!.kind).toBe('projects');
+    expect(marked(ballot!)).toEqual([5, 33]);
+    expect(verdict(ballot!).status).toBe('valid');
+  });
+});
+
+describe('recognizer pool', () => {
+  it('reads pages in worker threads and answers bad input without dying', async () => {
+    const pool = await createRecognizerPool(election, { workers: 1, pageTimeoutMs: 60_000 });
+    try {
+      const t = truthOf('002-');
+      const image = readFileSync(join(DIR, t.file));
+      const [good, bad] = await Promise.all([
+        pool.read({ source: 'image', pageNo: 1, image }),
+        pool.read({ source: 'image', pageNo: 2, image: Buffer.from('garbage') }),
+      ]);
+      expect(bad.status).toBe('unreadable');
+      const [b] = ballots(good);
+      expect(marked(b!)).toEqual(t.pages[0]!.ballots[0]!.marks);
+    } finally {
+      await pool.close();
+    }
+  });
+});
