@@ -190,7 +190,6 @@ describe('exact sources', () => {
     b.items.forEach((it, i) => {
       const x0 = i < 4 ? 40 : 300;
       const y = 100 + (i % 4) * 20;
-      // ⺠-style radicals as some PDF fonts emit them
       items.push(t(String(it.number), x0 + 5, y), t(it.name, x0 + 60, y, 120));
       if (it.number === 2 || it.number === 7) items.push(t('✔', x0 + 205, y));
     });
