@@ -56,6 +56,7 @@ export function scoreVoteCells(
   // Only ink near the vote column matters: strokes are followed a row height beyond
   // each vote cell, enough to see where a spilling tick really sits.
   const ink = new Uint8Array(w * h);
+  const band = new Uint8Array(w * h);
   const reach = Math.round(rowHeight);
   for (const b of cells) {
     const x0 = Math.max(0, Math.floor(b.x - reach));
@@ -63,8 +64,10 @@ export function scoreVoteCells(
     const y0 = Math.max(0, Math.floor(b.y - reach));
     const y1 = Math.min(h, Math.ceil(b.y + b.height + reach));
     for (let y = y0; y < y1; y++) {
-      for (let x = x0, i = y * w + x0; x < x1; x++, i++)
+      for (let x = x0, i = y * w + x0; x < x1; x++, i++) {
         ink[i] = dark.data[i]! >= level && !lines.data[i] ? 1 : 0;
+        band[i] = 1;
+      }
     }
   }
   // A tick drawn across a ruled line is cut in two when the line is wiped; join the
@@ -74,7 +77,7 @@ export function scoreVoteCells(
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
-      if (!lines.data[i] || dark.data[i]! < level) continue;
+      if (!band[i] || !lines.data[i] || dark.data[i]! < level) continue;
       let up = -1;
       for (let d = 1; d <= reach2 && y - d >= 0; d++) {
         if (!lines.data[i - d * w]) {
