@@ -331,3 +331,32 @@ describe('benchmark scoring', () => {
     expect(f.markAccuracy).toBe(1);
   });
 });
+
+describe('benchmark scoring of several slips of one kind', () => {
+  it('pairs same-kind ballots by best agreement when the reading lists them in the other order', () => {
+    const k = ballotKind(election, 'districts');
+    if (!k) throw new Error('districts');
+    const read = (marked: number[]): BallotReading => ({
+      kind: 'districts',
+      kindConfidence: 1,
+      method: 'image',
+      items: k.items.map((i) => ({
+        number: i.number,
+        score: 0,
+        decision: marked.includes(i.number) ? ('marked' as const) : ('unmarked' as const),
+        box: null,
+      })),
+      confidence: 1,
+      doubts: [],
+      notes: [],
+      region: null,
+      image: null,
+      evidence: {},
+    });
+    const t = (marks: number[]): BallotTruth => ({ kind: 'districts', marks, expect: 'valid', reason: null });
+    const flipped = scoreBallots(election, [t([1]), t([2, 3])], [read([2, 3]), read([1])]);
+    expect(flipped.every((b) => b.match === 'matched' && !b.autoWrong)).toBe(true);
+    const wrong = scoreBallots(election, [t([1]), t([2, 3])], [read([2, 3]), read([4])]);
+    expect(wrong.filter((b) => b.autoWrong)).toHaveLength(1);
+  });
+});
