@@ -3,47 +3,33 @@
  * written to var/screenshots/ (git-ignored) for a person to look at.
  * CI installs Chromium, so under CI=true a missing browser fails the test instead of skipping it.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAppConfig } from '../src/config/load.js';
 import { createLogger } from '../src/log/logger.js';
 import { runReport } from '../src/report/run-report.js';
 import { openDatabase } from '../src/store/db.js';
 import { computeTally } from '../src/store/tally.js';
+import { browserTestsSkipped, launchChromium } from './helpers/chromium.js';
 import { seedBusyVote, seedReportFixture } from './report-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const runBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
 const SHOTS = resolve('var/screenshots');
 
-describe.skipIf(!runBrowser)('report in Chromium', () => {
+describe.skipIf(browserTestsSkipped)('report in Chromium', () => {
   let context: BrowserContext;
-  let profile: string;
 
   beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), 'report-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+    context = await launchChromium({
       viewport: { width: 900, height: 1200 },
+      profilePrefix: 'report-chromium-',
     });
     mkdirSync(SHOTS, { recursive: true });
   });
   afterAll(async () => {
     await context?.close();
-    rmSync(profile, { recursive: true, force: true });
   });
 
   it('renders offline in Chinese with the tally numbers, and prints on A4 pages', async () => {

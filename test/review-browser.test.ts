@@ -4,19 +4,17 @@
  * audit trail show it. Screenshots land in var/screenshots/ (git-ignored) for people to look at.
  */
 import type { FastifyInstance } from 'fastify';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReviewServer } from '../src/review/server.js';
 import { ballotState } from '../src/store/ballot-state.js';
 import { computeTally } from '../src/store/tally.js';
+import { browserTestsSkipped, launchChromium } from './helpers/chromium.js';
 import { PASSWORDS, type ReviewWorld, makeReviewWorld } from './review-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 // CI installs Chromium and must run these; a developer machine without it skips them.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
+const skip = browserTestsSkipped;
 const SHOTS = 'var/screenshots';
 
 describe.skipIf(skip)('review site in a browser', () => {
@@ -34,20 +32,10 @@ describe.skipIf(skip)('review site in a browser', () => {
     const addr = app.server.address();
     base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
     // A fresh profile per run: nothing carries over between test runs.
-    browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'review-chromium-')), {
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+    browser = await launchChromium({
       viewport: { width: 1400, height: 1000 },
       locale: 'zh-CN',
+      profilePrefix: 'review-chromium-',
     });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('dialog', (d) => void d.accept());
