@@ -183,8 +183,8 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
   // The ruling again, now on the straightened table: lines are axis-aligned, so the
   // search is tight, and at full resolution, so the lines can be wiped from the ink exactly.
   const ink = threshold(dark, ctx.lineLevel);
-  const maxThick = Math.max(5, Math.round(Math.max(w, h) / 100));
-  const r = ruling(ink, Math.round(w * 0.2), Math.max(20, Math.round(h * 0.2)), 2, maxThick);
+  const maxThick = Math.max(4, Math.round(Math.max(w, h) / 150));
+  const r = ruling(ink, Math.round(w * 0.2), Math.max(20, Math.round(h * 0.2)), 1, maxThick);
   const lineImg = maskToGray(union(r.h, r.v));
   const found = await analyse(findRuling(dark, lineImg, 0), ctx);
   if ('why' in found) return { ok: false, why: found.why };

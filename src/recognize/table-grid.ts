@@ -19,8 +19,8 @@ export interface TableGrid {
 
 export function findRuling(dark: Gray, lineImg: Gray, turns: number): TableGrid {
   const { width: w, height: h } = lineImg;
-  const rows = linesFromProfile(profile(lineImg.data, w, h, 'h'), w, 0.25).map((l) => l.pos);
-  const cols = linesFromProfile(profile(lineImg.data, w, h, 'v'), h, 0.25).map((l) => l.pos);
+  const rows = linesFromProfile(profile(lineImg.data, w, h, 'h'), w, 0.3).map((l) => l.pos);
+  const cols = linesFromProfile(profile(lineImg.data, w, h, 'v'), h, 0.3).map((l) => l.pos);
   const grow = Math.max(2, Math.round(Math.max(w, h) / 600));
   return { dark, lineImg, lineMask: dilate(threshold(lineImg, 128), grow), rows, cols, turns };
 }
