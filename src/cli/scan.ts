@@ -23,6 +23,16 @@ export interface ScanLine {
   confidence: number;
 }
 
+/** A file, attachment or page that gave no reading, with the reason why. */
+function unreadableLine(
+  file: string,
+  attachment: string | null,
+  page: number | null,
+  reason: string,
+): ScanLine {
+  return { file, attachment, page, kind: null, marks: [], status: 'unreadable', reason, confidence: 1 };
+}
+
 /** scan stores nothing: blobs are only hashed, never written. */
 class HashOnlyBlobs extends BlobStore {
   constructor() {
@@ -63,31 +73,13 @@ function linesOf(file: string, mail: ReadMail, isMail: boolean): ScanLine[] {
       case 'container':
         break;
       case 'rejected':
-        out.push({
-          file,
-          attachment,
-          page: null,
-          kind: null,
-          marks: [],
-          status: 'unreadable',
-          reason: a.outcome.reason,
-          confidence: 1,
-        });
+        out.push(unreadableLine(file, attachment, null, a.outcome.reason));
         break;
       case 'read':
         for (const p of a.outcome.pages) {
           const r = p.reading;
           if (r.status === 'unreadable') {
-            out.push({
-              file,
-              attachment,
-              page: p.pageNo,
-              kind: null,
-              marks: [],
-              status: 'unreadable',
-              reason: r.reason,
-              confidence: 1,
-            });
+            out.push(unreadableLine(file, attachment, p.pageNo, r.reason));
           } else if (r.status === 'not_a_ballot' || p.ballots.length === 0) {
             out.push({
               file,
@@ -156,16 +148,7 @@ export async function scanFiles(
     try {
       data = await readFile(file);
     } catch (err) {
-      onLine({
-        file,
-        attachment: null,
-        page: null,
-        kind: null,
-        marks: [],
-        status: 'unreadable',
-        reason: 'unreadable',
-        confidence: 1,
-      });
+      onLine(unreadableLine(file, null, null, 'unreadable'));
       deps.logger.warn({ file, err: (err as Error).message }, 'cannot read file');
       continue;
     }
@@ -174,16 +157,7 @@ export async function scanFiles(
     if (isMail) {
       const r = await deps.stages.parseMail(data, deps.limits);
       if (!r.ok) {
-        onLine({
-          file,
-          attachment: null,
-          page: null,
-          kind: null,
-          marks: [],
-          status: 'unreadable',
-          reason: r.reason,
-          confidence: 1,
-        });
+        onLine(unreadableLine(file, null, null, r.reason));
         continue;
       }
       parsed = r.mail;
@@ -211,16 +185,7 @@ export async function scanFiles(
       for (const line of linesOf(file, mail, isMail)) onLine(line);
     } catch (err) {
       deps.logger.error({ file, err: (err as Error).message }, 'scan failed');
-      onLine({
-        file,
-        attachment: null,
-        page: null,
-        kind: null,
-        marks: [],
-        status: 'unreadable',
-        reason: 'processing_failed',
-        confidence: 1,
-      });
+      onLine(unreadableLine(file, null, null, 'processing_failed'));
     }
   }
 }
