@@ -3,6 +3,13 @@ import { parseZonedDateTime } from '../election/zoned-time.js';
 import { ballotStates } from '../store/ballot-state.js';
 import type { Db } from '../store/db.js';
 
+/**
+ * A page the recognizer called "not a ballot" with less confidence than this is shown to staff:
+ * it found a ruled table there but could not read it. Pages with no table at all (a logo, a selfie)
+ * come back at 0.95 and stay out of the queue.
+ */
+export const POSSIBLE_BALLOT_BELOW = 0.9;
+
 /** Everything a person may need to look at: ballots the machine doubted or rejected, and intake that failed. */
 export type QueueEntry =
   | {
@@ -145,15 +152,23 @@ export function loadQueue(db: Db, election: Election, filter: QueueFilter, limit
   if (filter.state === 'open') {
     const pages = db
       .prepare(
-        `SELECT p.id, p.page_no, a.mail_id, a.filename, pr.reason, pr.detail, m.received_at, m.from_addr
+        `SELECT p.id, p.page_no, a.mail_id, a.filename, pr.status, pr.quality,
+                COALESCE(pr.reason, CASE WHEN pr.status = 'not_a_ballot' THEN 'not_a_ballot' END) AS reason,
+                pr.detail, m.received_at, m.from_addr
          FROM pages p
          JOIN page_readings pr ON pr.page_id = p.id
            AND pr.version = (SELECT MAX(version) FROM page_readings x WHERE x.page_id = p.id)
          JOIN attachments a ON a.id = p.attachment_id
          JOIN mails m ON m.id = a.mail_id
-         WHERE pr.status = 'unreadable' AND m.received_at >= ? AND m.received_at < ?`,
+         WHERE (pr.status = 'unreadable'
+                -- The recognizer found a ruled table it could not read as a ballot (a blurred photo, a cut
+                -- table): a person looks, so that no ballot disappears as "not a ballot" unseen.
+                OR (pr.status = 'not_a_ballot' AND COALESCE(pr.quality, 0) < ${POSSIBLE_BALLOT_BELOW}))
+           AND m.received_at >= ? AND m.received_at < ?`,
       )
       .all(from, to) as {
+      status: string;
+      quality: number | null;
       id: number;
       page_no: number;
       mail_id: number;
@@ -172,7 +187,7 @@ export function loadQueue(db: Db, election: Election, filter: QueueFilter, limit
         reasons: [p.reason ?? 'unreadable'],
         detail: p.detail,
         filename: p.filename,
-        certainty: 0,
+        certainty: p.status === 'not_a_ballot' ? (p.quality ?? 0) : 0,
         receivedAt: p.received_at,
         from: p.from_addr,
       });
