@@ -174,6 +174,22 @@ describe('recognizer on committed fixtures', () => {
     }
   });
 
+  it('sends an unsure reading to a person even when no single check failed', async () => {
+    // A blurred photo of two slips: one slip is found and read, the other is not. The reading found
+    // is right but unsure as a whole, so it must not be counted without a person.
+    const { reading } = await readFixture('049-');
+    expect(reading.status).toBe('ballots');
+    if (reading.status !== 'ballots') return;
+    for (const b of reading.ballots) {
+      const kind = ballotKind(election, b.kind)!;
+      if (b.confidence < 0.6) {
+        expect(b.doubts.length).toBeGreaterThan(0);
+        expect(judge(markSet(b), kind).status).toBe('review');
+      }
+    }
+    expect(reading.ballots.some((b) => b.confidence < 0.6)).toBe(true);
+  });
+
   it('gives a typed failure for bytes that are no image', async () => {
     const r = await rec.read({ source: 'image', pageNo: 1, image: Buffer.from('not an image at all') });
     expect(r.status).toBe('unreadable');

@@ -15,6 +15,9 @@ import { mapRows, type RowMap, type SerialCell } from './row-map.js';
 import { findRuling, gaps, isSideways, median, turn, type TableGrid } from './table-grid.js';
 import { decide, decisionMargin, pageThresholds } from './thresholds.js';
 
+/** Below this overall confidence a ballot goes to review (measured: correct clean/scan readings sit above 0.8). */
+export const MIN_AUTO_CONFIDENCE = 0.6;
+
 export interface TableContext {
   readonly election: Election;
   readonly digits: DigitReader;
@@ -291,6 +294,12 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     quality: ctx.quality,
     complete: !cand.touchesEdge,
   });
+  // Vote-counting rule, not image analysis: a reading this unsure as a whole is not accepted
+  // without a person, even when no single check failed (vxsuite's "marginal" idea at ballot level).
+  if (confidence < MIN_AUTO_CONFIDENCE && doubts.size === 0) {
+    doubts.add('low_quality');
+    notes.push(`overall confidence ${confidence.toFixed(2)} is below ${MIN_AUTO_CONFIDENCE}`);
+  }
   const image = await encodeBallotPng(g.dark);
   const ballot: BallotReading = {
     kind: kind.kind,
