@@ -1,4 +1,5 @@
 import type { Gray, Mask } from './gray.js';
+import { otsuSplit } from './otsu.js';
 
 /** Ink mask: darkness at or above `threshold` (0..255). */
 export function threshold(img: Gray, level: number): Mask {
@@ -16,30 +17,7 @@ export function otsuLevel(img: Gray, min = 40, max = 140): number {
   const hist = new Float64Array(256);
   const d = img.data;
   for (let i = 0; i < d.length; i += 3) hist[d[i]!]!++;
-  let total = 0;
-  let sum = 0;
-  for (let i = 0; i < 256; i++) {
-    total += hist[i]!;
-    sum += i * hist[i]!;
-  }
-  let wB = 0;
-  let sumB = 0;
-  let best = 0;
-  let level = min;
-  for (let t = 0; t < 256; t++) {
-    wB += hist[t]!;
-    if (wB === 0) continue;
-    const wF = total - wB;
-    if (wF === 0) break;
-    sumB += t * hist[t]!;
-    const mB = sumB / wB;
-    const mF = (sum - sumB) / wF;
-    const between = wB * wF * (mB - mF) * (mB - mF);
-    if (between > best) {
-      best = between;
-      level = t;
-    }
-  }
+  const level = otsuSplit(hist)?.level ?? min;
   return Math.min(max, Math.max(min, level));
 }
 

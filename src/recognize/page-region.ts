@@ -1,5 +1,6 @@
 import { label } from './components.js';
 import type { Gray, Mask } from './gray.js';
+import { otsuSplit } from './otsu.js';
 
 /**
  * The sheet of paper in a photo: the large bright region that stands out from the
@@ -23,34 +24,10 @@ export function pageRegion(bright: Gray): Mask | null {
     hist[Math.round(small[i]!)]!++;
   }
   // Otsu split between paper and surroundings.
-  let total = 0;
-  let sum = 0;
-  for (let i = 0; i < 256; i++) {
-    total += hist[i]!;
-    sum += i * hist[i]!;
-  }
-  let wB = 0;
-  let sB = 0;
-  let best = 0;
-  let t = 128;
-  let mDark = 0;
-  let mBright = 0;
-  for (let i = 0; i < 256; i++) {
-    wB += hist[i]!;
-    if (wB === 0) continue;
-    const wF = total - wB;
-    if (wF === 0) break;
-    sB += i * hist[i]!;
-    const mb = sB / wB;
-    const mf = (sum - sB) / wF;
-    const between = wB * wF * (mb - mf) * (mb - mf);
-    if (between > best) {
-      best = between;
-      t = i;
-      mDark = mb;
-      mBright = mf;
-    }
-  }
+  const split = otsuSplit(hist);
+  if (!split) return null;
+  const { level: t, darkMean: mDark, brightMean: mBright } = split;
+  const total = small.length;
   const brightFrac = 1 - hist.slice(0, t + 1).reduce((a, b) => a + b, 0) / total;
   if (mBright - mDark < 35 || brightFrac < 0.15 || brightFrac > 0.97) return null;
   const m = new Uint8Array(w * h);
