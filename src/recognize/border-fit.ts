@@ -55,21 +55,110 @@ function fitStrokes(
       cnt[k]!++;
     }
   }
+  // A ruled line on a curved or wavy sheet breaks into short segments that each tilt a
+  // little. Chain segments lying on one line (longest first, each joining the line whose
+  // fit passes within a few pixels of its centre) and fit the line through all of them.
+  const order = lab.components.map((_, k) => k).filter((k) => cnt[k]! >= 10);
+  const extent = (k: number): [number, number] => {
+    const c = lab.components[k]!;
+    return axis === 'h' ? [c.x0, c.x1] : [c.y0, c.y1];
+  };
+  const tol = chainTolerance(order.map((k) => ({ v: sy[k]! / cnt[k]!, span: extent(k) })));
+  order.sort((p, q) => cnt[q]! - cnt[p]!);
+  interface Chain {
+    sx: number;
+    sy: number;
+    sxx: number;
+    sxy: number;
+    n: number;
+    lo: number;
+    hi: number;
+    covered: number;
+  }
+  const chains: Chain[] = [];
+  const lineOf = (c: Chain): { a: number; b: number } | null => {
+    const den = c.n * c.sxx - c.sx * c.sx;
+    if (den <= 1e-9) return c.n > 0 ? { a: 0, b: c.sy / c.n } : null;
+    const a = (c.n * c.sxy - c.sx * c.sy) / den;
+    return { a, b: (c.sy - a * c.sx) / c.n };
+  };
+  for (const k of order) {
+    const cu = sx[k]! / cnt[k]!;
+    const cv = sy[k]! / cnt[k]!;
+    const [lo, hi] = extent(k);
+    let home: Chain | null = null;
+    let bestD = tol + 1;
+    for (const c of chains) {
+      // Segments of one line do not overlap along it.
+      if (lo < c.hi - 2 && hi > c.lo + 2 && Math.min(hi, c.hi) - Math.max(lo, c.lo) > (hi - lo) * 0.3)
+        continue;
+      const l = lineOf(c);
+      if (!l) continue;
+      const d = Math.abs(l.a * cu + l.b - cv);
+      if (d < bestD) {
+        bestD = d;
+        home = c;
+      }
+    }
+    if (home && bestD <= tol) {
+      home.sx += sx[k]!;
+      home.sy += sy[k]!;
+      home.sxx += sxx[k]!;
+      home.sxy += sxy[k]!;
+      home.n += cnt[k]!;
+      home.lo = Math.min(home.lo, lo);
+      home.hi = Math.max(home.hi, hi);
+      home.covered += hi - lo + 1;
+    } else {
+      chains.push({
+        sx: sx[k]!,
+        sy: sy[k]!,
+        sxx: sxx[k]!,
+        sxy: sxy[k]!,
+        n: cnt[k]!,
+        lo,
+        hi,
+        covered: hi - lo + 1,
+      });
+    }
+  }
   const out: FitLine[] = [];
   const midU = axis === 'h' ? sub.width / 2 : sub.height / 2;
-  lab.components.forEach((c, k) => {
-    const length = axis === 'h' ? c.x1 - c.x0 + 1 : c.y1 - c.y0 + 1;
-    const m = cnt[k]!;
-    const den = m * sxx[k]! - sx[k]! * sx[k]!;
-    if (m < 10 || den === 0) return;
-    const a = (m * sxy[k]! - sx[k]! * sy[k]!) / den;
-    const b0 = (sy[k]! - a * sx[k]!) / m;
+  for (const c of chains) {
+    const l = lineOf(c);
+    if (!l || c.n < 10) continue;
     // Back to page coordinates.
-    const b = axis === 'h' ? b0 + box.y0 - a * box.x0 : b0 + box.x0 - a * box.y0;
+    const b = axis === 'h' ? l.b + box.y0 - l.a * box.x0 : l.b + box.x0 - l.a * box.y0;
     const midPage = axis === 'h' ? midU + box.x0 : midU + box.y0;
-    out.push({ a, b, length, mid: a * midPage + b });
-  });
+    // Length counts inked extent only, so a chain of two stray bits far apart is not a long line.
+    out.push({ a: l.a, b, length: Math.min(c.hi - c.lo + 1, c.covered * 1.5), mid: l.a * midPage + b });
+  }
   return out;
+}
+
+/**
+ * How far a segment may sit from a line and still belong to it: a third of the usual
+ * spacing between neighbouring lines (segments that overlap along the axis), so a
+ * bent line is chained but its neighbour is not.
+ */
+function chainTolerance(segs: readonly { v: number; span: readonly [number, number] }[]): number {
+  const near: number[] = [];
+  for (let i = 0; i < segs.length; i++) {
+    let best = Infinity;
+    const a = segs[i]!;
+    for (let j = 0; j < segs.length; j++) {
+      if (i === j) continue;
+      const b = segs[j]!;
+      const overlap = Math.min(a.span[1], b.span[1]) - Math.max(a.span[0], b.span[0]);
+      if (overlap <= 0) continue;
+      const d = Math.abs(a.v - b.v);
+      if (d > 2 && d < best) best = d;
+    }
+    if (Number.isFinite(best)) near.push(best);
+  }
+  if (near.length === 0) return 3;
+  near.sort((x, y) => x - y);
+  return Math.min(12, Math.max(3, near[Math.floor(near.length / 2)]! * 0.35));
 }
 
 function intersect(h: FitLine, v: FitLine): Point {

@@ -49,9 +49,9 @@ function solve(a: number[][], b: number[]): number[] | null {
 
 /**
  * Resample the quad `src` of `img` into an upright `width` x `height` raster
- * (bilinear). Pixels that fall outside the source read as paper (0).
+ * (bilinear). Pixels that fall outside the source read as `fill` (0: paper in a darkness raster).
  */
-export function warp(img: Gray, src: Quad, width: number, height: number, margin = 0): Gray {
+export function warp(img: Gray, src: Quad, width: number, height: number, margin = 0, fill = 0): Gray {
   const dst: Quad = [
     [margin, margin],
     [width - 1 - margin, margin],
@@ -60,6 +60,7 @@ export function warp(img: Gray, src: Quad, width: number, height: number, margin
   ];
   const h = homography(dst, src);
   const out = new Uint8Array(width * height);
+  if (fill) out.fill(fill);
   if (!h) return { width, height, data: out };
   const { width: sw, height: sh, data } = img;
   for (let y = 0; y < height; y++) {

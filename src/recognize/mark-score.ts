@@ -16,6 +16,12 @@ export interface CellScore {
    * (low), a scribble or a fill is dense (high).
    */
   readonly density: number;
+  /**
+   * Ink of strokes that lie partly in the cell but were not given to it (too much of
+   * them elsewhere), per unit of mark area. A tick the attribution rules could not
+   * place must not vanish: enough of it sends the cell to a person.
+   */
+  readonly strayScore: number;
 }
 
 export interface MarkScoring {
@@ -156,6 +162,7 @@ export function scoreVoteCells(
     if (!cur || count > cur.count) best.set(l, { k, count });
   }
   const ink2 = new Float64Array(cells.length);
+  const strayInk = new Float64Array(cells.length);
   const strokes = new Int32Array(cells.length);
   const spills = new Uint8Array(cells.length);
   const boxes = cells.map(() => ({ x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity }));
@@ -182,6 +189,7 @@ export function scoreVoteCells(
     const innerPx = innerCount.get(l * (cells.length + 1) + k) ?? 0;
     if (count < c.area * 0.35 || innerPx < c.area * 0.12) {
       stray++;
+      strayInk[k]! += innerPx;
       continue;
     }
 
@@ -214,6 +222,7 @@ export function scoreVoteCells(
       strokes: strokes[k]!,
       spills: spills[k] === 1,
       density: bbArea > 0 && !bbSmall ? ink2[k]! / bbArea : 0,
+      strayScore: strayInk[k]! / markArea,
     };
   });
   return { cells: out, strayStrokes: stray, lineResidues: residues };

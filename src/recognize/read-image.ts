@@ -9,6 +9,7 @@ import { pageRegion, paperNoise } from './page-region.js';
 import { pageQuality } from './quality.js';
 import type { BallotReading, PageReading } from './reading.js';
 import { readTable } from './read-table.js';
+import { rectifySheet } from './rectify.js';
 
 export interface ImageReaderOptions {
   readonly longSide: number;
@@ -56,8 +57,8 @@ export async function readImage(
   const decoded = await decodeImage(bytes, opts);
   if (!decoded.ok) return { status: 'unreadable', reason: decoded.reason, detail: decoded.detail };
   const tDecode = performance.now();
-  const { bright } = decoded;
-  const { dark, level, lineLevel, q } = preparePage(bright);
+  const page = rectifySheet(decoded.bright, opts.longSide);
+  const { dark, level, lineLevel, q } = preparePage(page.bright);
   const candidates = findTables(dark, lineLevel);
   const tFind = performance.now();
   const ballots: { ballot: BallotReading; x: number; y: number; h: number }[] = [];
@@ -72,15 +73,23 @@ export async function readImage(
       quality: q.quality,
     });
     if (res.ok) {
+      // The outline staff see is drawn on the original image: map the corners back
+      // through the sheet rectification and the decoding scale.
+      const region = res.ballot.region?.map((p) => {
+        const [x, y] = page.toPage(p);
+        return [Math.round(x / decoded.scale), Math.round(y / decoded.scale)] as const;
+      });
       ballots.push({
         ballot: {
           ...res.ballot,
+          region: region ?? null,
           evidence: {
             ...res.ballot.evidence,
             page: {
               decodeMs: Math.round(tDecode - t0),
               findMs: Math.round(tFind - tDecode),
               scale: decoded.scale,
+              sheet: page.sheet?.map(([x, y]) => [Math.round(x), Math.round(y)]) ?? null,
             },
           },
         },

@@ -1,6 +1,7 @@
 import type { Election } from '../election/election.js';
 import type { ReviewReason } from '../election/reasons.js';
 import { encodeBallotPng } from './ballot-image.js';
+import { straightenTable } from './dewarp.js';
 import { tableConfidence } from './confidence.js';
 import { maskToGray, ruling, type TableCandidate } from './find-tables.js';
 import { threshold, union } from './line-mask.js';
@@ -182,11 +183,11 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
   const w = Math.round(Math.max(dist(tl, tr), dist(bl, br))) + 2 * MARGIN;
   const h = Math.round(Math.max(dist(tl, bl), dist(tr, br))) + 2 * MARGIN;
   if (w < 40 || h < 40) return { ok: false, why: 'table too small' };
-  const dark = warp(page, cand.quad, w, h, MARGIN);
+  const maxThick = Math.max(4, Math.round(Math.max(w, h) / 150));
+  const dark = straightenTable(warp(page, cand.quad, w, h, MARGIN), ctx.lineLevel, maxThick);
   // The ruling again, now on the straightened table: lines are axis-aligned, so the
   // search is tight, and at full resolution, so the lines can be wiped from the ink exactly.
   const ink = threshold(dark, ctx.lineLevel);
-  const maxThick = Math.max(4, Math.round(Math.max(w, h) / 150));
   const r = ruling(ink, Math.round(w * 0.2), Math.max(20, Math.round(h * 0.2)), 1, maxThick);
   const lineImg = maskToGray(union(r.h, r.v));
   const found = await analyse(findRuling(dark, lineImg, 0), ctx);
@@ -227,7 +228,12 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
       continue;
     }
     const cs = scoring.cells[k]!;
-    const d = decide(cs.score, cs.fill, thresholds, cs.density);
+    const d0 = decide(cs.score, cs.fill, thresholds, cs.density);
+    // An empty reading next to a sizeable stroke that could not be placed is not sure.
+    const d: ReturnType<typeof decide> =
+      d0.decision === 'unmarked' && cs.strayScore >= thresholds.marginal
+        ? { decision: 'uncertain', note: 'marginal' }
+        : d0;
     const box = voteBoxes[k]!;
     const rounded: Box = {
       x: Math.round(box.x),
@@ -277,10 +283,9 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     doubts.add('table_incomplete');
     notes.push('the table reaches the edge of the image');
   }
-  if (ctx.quality < 0.35) {
-    doubts.add('low_quality');
-    notes.push(`image quality ${ctx.quality.toFixed(2)}`);
-  }
+  // Poor image quality alone is not a reason to doubt a reading whose every decision is
+  // clear: it lowers the overall confidence, and the confidence floor below catches it.
+  if (ctx.quality < 0.35) notes.push(`image quality ${ctx.quality.toFixed(2)}`);
   scoring.cells.forEach((c, k) => {
     if (c.density >= 0.3) notes.push(`item ${rowMap.slots[k]!.number}: ink density ${c.density.toFixed(2)}`);
   });

@@ -1,0 +1,100 @@
+import { traceCurves, type Curve } from './curves.js';
+import { thinAcross } from './find-tables.js';
+import { rotate90, type Gray } from './gray.js';
+import { threshold } from './line-mask.js';
+
+/**
+ * Straighten a table whose rules bend: a sheet that does not lie flat, a page curling
+ * off a scanner glass, a wide-angle lens. The perspective warp has already put the
+ * table's corners in place; what remains is a smooth bend of a few pixels that breaks
+ * a search for straight rows. The table's own rules are the reference: every long
+ * horizontal rule is traced, then each column of pixels is resampled so that every
+ * rule lies on one row (piecewise linear between rules). The same is done for vertical
+ * rules on the result. A table whose rules are already straight is returned as is.
+ */
+export function straightenTable(dark: Gray, lineLevel: number, maxThick: number): Gray {
+  const rowsFixed = straightenAlong(dark, lineLevel, maxThick);
+  const turned = rotate90(rowsFixed, 1);
+  const colsFixed = straightenAlong(turned, lineLevel, maxThick);
+  return colsFixed === turned ? rowsFixed : rotate90(colsFixed, 3);
+}
+
+function straightenAlong(img: Gray, lineLevel: number, maxThick: number): Gray {
+  const thin = thinAcross(threshold(img, lineLevel), 'h', maxThick);
+  const curves = traceCurves(thin, Math.round(img.width * 0.45), Math.max(3, maxThick));
+  const knots = usableCurves(curves, img.width);
+  if (knots.length < 2) return img;
+  return resampleRows(img, knots);
+}
+
+interface Knot {
+  readonly curve: Curve;
+  /** Row the rule is moved onto: its height at the middle of the table. */
+  readonly target: number;
+}
+
+function yAt(c: Curve, x: number): number {
+  const i = Math.min(c.ys.length - 1, Math.max(0, Math.round(x) - c.x0));
+  return c.ys[i]!;
+}
+
+/**
+ * Rules that are long, do not cross or touch a rule above them, and bend enough to be
+ * worth correcting (at least one by 1.5 px or more).
+ */
+function usableCurves(curves: readonly Curve[], width: number): Knot[] {
+  const kept: Curve[] = [];
+  for (const c of curves) {
+    const prev = kept[kept.length - 1];
+    if (prev) {
+      let clash = false;
+      for (let x = 0; x < width && !clash; x += 8) if (yAt(c, x) <= yAt(prev, x) + 2) clash = true;
+      if (clash) {
+        // Two traces of one thick rule, or a crossing: keep the longer.
+        if (c.ys.length > prev.ys.length) kept[kept.length - 1] = c;
+        continue;
+      }
+    }
+    kept.push(c);
+  }
+  const mid = width / 2;
+  const knots: Knot[] = [];
+  for (const curve of kept) {
+    const target = yAt(curve, mid);
+    if (knots.length && target <= knots[knots.length - 1]!.target + 2) continue;
+    knots.push({ curve, target });
+  }
+  let bend = 0;
+  for (const k of knots)
+    for (let x = 0; x < width; x += 4) bend = Math.max(bend, Math.abs(yAt(k.curve, x) - k.target));
+  return bend >= 1.5 ? knots : [];
+}
+
+/** For every column, map output rows to source rows through the knots and sample linearly. */
+function resampleRows(img: Gray, knots: readonly Knot[]): Gray {
+  const { width: w, height: h, data } = img;
+  const out = new Uint8Array(w * h);
+  const n = knots.length;
+  const src = new Float64Array(n);
+  for (let x = 0; x < w; x++) {
+    for (let k = 0; k < n; k++) src[k] = yAt(knots[k]!.curve, x);
+    let k = 0;
+    for (let y = 0; y < h; y++) {
+      while (k < n - 1 && y > knots[k + 1]!.target) k++;
+      let sy: number;
+      const a = knots[k]!;
+      if (y <= knots[0]!.target) sy = y + (src[0]! - knots[0]!.target);
+      else if (k >= n - 1) sy = y + (src[n - 1]! - knots[n - 1]!.target);
+      else {
+        const b = knots[k + 1]!;
+        const t = (y - a.target) / Math.max(1e-6, b.target - a.target);
+        sy = src[k]! + t * (src[k + 1]! - src[k]!);
+      }
+      const y0 = Math.floor(sy);
+      if (y0 < 0 || y0 >= h - 1) continue;
+      const ty = sy - y0;
+      out[y * w + x] = data[y0 * w + x]! * (1 - ty) + data[(y0 + 1) * w + x]! * ty + 0.5;
+    }
+  }
+  return { width: w, height: h, data: out };
+}
