@@ -1,6 +1,6 @@
 import { traceCurves, type Curve } from './curves.js';
 import { thinAcross } from './find-tables.js';
-import { rotate90, type Gray } from './gray.js';
+import { rotate90, type Gray, type Mask } from './gray.js';
 import { threshold } from './line-mask.js';
 
 /**
@@ -12,15 +12,23 @@ import { threshold } from './line-mask.js';
  * rule lies on one row (piecewise linear between rules). The same is done for vertical
  * rules on the result. A table whose rules are already straight is returned as is.
  */
-export function straightenTable(dark: Gray, lineLevel: number, maxThick: number): Gray {
-  const rowsFixed = straightenAlong(dark, lineLevel, maxThick);
+export function straightenTable(dark: Gray, rules: RuleFinder, maxThick: number): Gray {
+  const rowsFixed = straightenAlong(dark, rules, maxThick);
   const turned = rotate90(rowsFixed, 1);
-  const colsFixed = straightenAlong(turned, lineLevel, maxThick);
+  const colsFixed = straightenAlong(turned, rules, maxThick);
   return colsFixed === turned ? rowsFixed : rotate90(colsFixed, 3);
 }
 
-function straightenAlong(img: Gray, lineLevel: number, maxThick: number): Gray {
-  const thin = thinAcross(threshold(img, lineLevel), 'h', maxThick);
+/** Pixels that may belong to horizontal rules of an image (thin across, any length). */
+export type RuleFinder = (img: Gray) => Mask;
+
+/** Rules as ink above a darkness level, thin across. */
+export function inkRules(lineLevel: number, maxThick: number): RuleFinder {
+  return (img) => thinAcross(threshold(img, lineLevel), 'h', maxThick);
+}
+
+function straightenAlong(img: Gray, rules: RuleFinder, maxThick: number): Gray {
+  const thin = rules(img);
   const curves = traceCurves(thin, Math.round(img.width * 0.45), Math.max(3, maxThick));
   const knots = usableCurves(curves, img.width);
   if (knots.length < 2) return img;

@@ -2,6 +2,7 @@ import { fitBorder } from './border-fit.js';
 import { label } from './components.js';
 import type { Gray, Mask } from './gray.js';
 import type { Quad } from './homography.js';
+import { ridgeMask } from './line-filter.js';
 import { dilate, lineMask, threshold, union } from './line-mask.js';
 
 export interface TableCandidate {
@@ -95,11 +96,30 @@ export function findTables(dark: Gray, level: number): TableCandidate[] {
   const f = Math.max(1, Math.round(Math.max(dark.width, dark.height) / 1000));
   const small = meanPool(dark, f);
   const ink = threshold(small, level);
-  const { width: w, height: h } = ink;
-  const long = Math.max(w, h);
+  const long = Math.max(ink.width, ink.height);
   const maxThick = Math.max(4, Math.round(long / 160));
   const minRun = Math.max(20, Math.round(long / 28));
-  const { h: hl, v: vl } = ruling(ink, minRun, minRun, 2, maxThick);
+  const plain = ruling(ink, minRun, minRun, 2, maxThick);
+  const found = gridCandidates(plain.h, plain.v, f, minRun);
+  // A second search on rules found as ridges (faint, blurred or grainy rules, where
+  // the threshold gives broken lines or blobs); its grids are added unless the first
+  // search found the same grid.
+  const r = faintRules(small);
+  const ridged = {
+    h: lineMask(thinAcross(r.h, 'h', maxThick), r.h, 'h', minRun, 2, maxThick),
+    v: lineMask(thinAcross(r.v, 'v', maxThick), r.v, 'v', minRun, 2, maxThick),
+  };
+  const same = (a: TableCandidate, b: TableCandidate): boolean =>
+    a.quad.every((p, i) => Math.hypot(p[0] - b.quad[i]![0], p[1] - b.quad[i]![1]) < long * f * 0.015);
+  for (const c of gridCandidates(ridged.h, ridged.v, f, minRun))
+    if (!found.some((k) => same(k, c))) found.push(c);
+  return found;
+}
+
+/** Grids (connected long horizontal and vertical strokes) of a pair of line masks, corners scaled by `f`. */
+function gridCandidates(hl: Mask, vl: Mask, f: number, minRun: number): TableCandidate[] {
+  const { width: w, height: h } = hl;
+  const long = Math.max(w, h);
   const grid = union(hl, vl);
   const joined = dilate(grid, Math.max(2, Math.round(long / 400)));
   const lab = label(joined);
@@ -163,6 +183,31 @@ export function findTables(dark: Gray, level: number): TableCandidate[] {
     });
   }
   return out;
+}
+
+/**
+ * Rules too faint or too blurred for the ink threshold (see `ridgeMask`), searched at
+ * half the resolution of `small` (a rule stays a rule, and it costs a quarter) and
+ * returned at the size of `small`.
+ */
+function faintRules(small: Gray): { h: Mask; v: Mask } {
+  const half = meanPool(small, 2);
+  const long = Math.max(half.width, half.height);
+  const along = Math.max(8, Math.round(long / 40));
+  const offsets = [2, 4];
+  const up = (m: Mask): Mask => {
+    const out = new Uint8Array(small.width * small.height);
+    for (let y = 0; y < small.height; y++) {
+      const sy = Math.min(half.height - 1, y >> 1) * half.width;
+      const row = y * small.width;
+      for (let x = 0; x < small.width; x++) out[row + x] = m.data[sy + Math.min(half.width - 1, x >> 1)]!;
+    }
+    return { width: small.width, height: small.height, data: out };
+  };
+  return {
+    h: up(ridgeMask(half, 'h', along, offsets, 8)),
+    v: up(ridgeMask(half, 'v', along, offsets, 8)),
+  };
 }
 
 export function maskToGray(m: Mask): Gray {

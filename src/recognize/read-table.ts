@@ -1,11 +1,12 @@
 import type { Election } from '../election/election.js';
 import type { ReviewReason } from '../election/reasons.js';
 import { encodeBallotPng } from './ballot-image.js';
-import { straightenTable } from './dewarp.js';
+import { inkRules, straightenTable } from './dewarp.js';
 import { tableConfidence } from './confidence.js';
-import { maskToGray, ruling, type TableCandidate } from './find-tables.js';
-import { threshold, union } from './line-mask.js';
-import { crop, type Gray } from './gray.js';
+import { maskToGray, thinAcross, type TableCandidate } from './find-tables.js';
+import { ridgeMask } from './line-filter.js';
+import { lineMask, threshold, union } from './line-mask.js';
+import { crop, type Gray, type Mask } from './gray.js';
 import { warp, type Point } from './homography.js';
 import { matchKind } from './kind-match.js';
 import { guessLayout, type Half } from './layout.js';
@@ -177,6 +178,75 @@ async function analyse(g0: TableGrid, ctx: TableContext): Promise<Analysis | { w
   return { grid: g, halves: layout.halves, rowMap, orientationMargin: layout.orientationMargin };
 }
 
+/**
+ * Rows, columns, halves and ballot kind of a straightened table. The ruling is found
+ * first from the ink threshold; when that gives no readable ballot (a hairline or
+ * blurred table, where the threshold loses rules or merges them with text), once more
+ * from ridges, which find a rule by its contrast with the paper beside it.
+ */
+async function tableStructure(
+  warped: Gray,
+  w: number,
+  h: number,
+  maxThick: number,
+  ctx: TableContext,
+): Promise<
+  { found: Analysis; kindMatch: NonNullable<ReturnType<typeof matchKind>>; dark: Gray } | { why: string }
+> {
+  let why = '';
+  for (const source of ['ink', 'ridge'] as const) {
+    const along = Math.max(10, Math.round(Math.max(w, h) / 40));
+    const offsets = [Math.max(2, Math.round(maxThick / 2)), maxThick];
+    const ridges = (img: Gray, axis: 'h' | 'v'): Mask => ridgeMask(img, axis, along, offsets, 5);
+    const rules =
+      source === 'ink'
+        ? inkRules(ctx.lineLevel, maxThick)
+        : (img: Gray): Mask => thinAcross(ridges(img, 'h'), 'h', maxThick);
+    const dark = straightenTable(warped, rules, maxThick);
+    let hm: Mask;
+    let vm: Mask;
+    if (source === 'ink') {
+      const ink = threshold(dark, ctx.lineLevel);
+      hm = ink;
+      vm = ink;
+    } else {
+      hm = ridges(dark, 'h');
+      vm = ridges(dark, 'v');
+    }
+    const minRunH = Math.round(w * 0.2);
+    const minRunV = Math.max(20, Math.round(h * 0.2));
+    const lh = lineMask(thinAcross(hm, 'h', maxThick), hm, 'h', minRunH, 1, maxThick);
+    const lv = lineMask(thinAcross(vm, 'v', maxThick), vm, 'v', minRunV, 1, maxThick);
+    const lineImg = maskToGray(union(lh, lv));
+    const found = await analyse(findRuling(dark, lineImg, 0), ctx);
+    if ('why' in found) {
+      why = why ? `${why}; ${source}: ${found.why}` : found.why;
+      continue;
+    }
+    const { rowMap } = found;
+    const reads = rowMap.slots.filter((s) => s.ocr !== null).map((s) => s.ocr!);
+    const kindMatch = matchKind(
+      {
+        rowCount: rowMap.slots.length,
+        maxSerialRead: reads.length ? Math.max(...reads) : null,
+        titleText: '',
+      },
+      ctx.election.ballots,
+    );
+    // A table that fits no kind is not a ballot, unless its rows are numbered from 1 as
+    // OCR confirms: then it is a ballot read badly (a missed line, a cut-off part) and
+    // must reach a person rather than vanish as 'not a ballot'.
+    const numbered = rowMap.agreeing >= 3 && rowMap.agreeing >= rowMap.read * 0.6;
+    if (!kindMatch || (kindMatch.score < 0.45 && !numbered)) {
+      const miss = `matches no ballot kind (${rowMap.slots.length} rows)`;
+      why = why ? `${why}; ${source}: ${miss}` : miss;
+      continue;
+    }
+    return { found, kindMatch, dark };
+  }
+  return { why };
+}
+
 export async function readTable(page: Gray, cand: TableCandidate, ctx: TableContext): Promise<TableResult> {
   const t0 = performance.now();
   const [tl, tr, br, bl] = cand.quad;
@@ -184,29 +254,11 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
   const h = Math.round(Math.max(dist(tl, bl), dist(tr, br))) + 2 * MARGIN;
   if (w < 40 || h < 40) return { ok: false, why: 'table too small' };
   const maxThick = Math.max(4, Math.round(Math.max(w, h) / 150));
-  const dark = straightenTable(warp(page, cand.quad, w, h, MARGIN), ctx.lineLevel, maxThick);
-  // The ruling again, now on the straightened table: lines are axis-aligned, so the
-  // search is tight, and at full resolution, so the lines can be wiped from the ink exactly.
-  const ink = threshold(dark, ctx.lineLevel);
-  const r = ruling(ink, Math.round(w * 0.2), Math.max(20, Math.round(h * 0.2)), 1, maxThick);
-  const lineImg = maskToGray(union(r.h, r.v));
-  const found = await analyse(findRuling(dark, lineImg, 0), ctx);
-  if ('why' in found) return { ok: false, why: found.why };
+  const structure = await tableStructure(warp(page, cand.quad, w, h, MARGIN), w, h, maxThick, ctx);
+  if ('why' in structure) return { ok: false, why: structure.why };
+  const { found, kindMatch } = structure;
   const { grid: g, halves, rowMap } = found;
   const tLayout = performance.now();
-
-  const reads = rowMap.slots.filter((s) => s.ocr !== null).map((s) => s.ocr!);
-  const kindMatch = matchKind(
-    { rowCount: rowMap.slots.length, maxSerialRead: reads.length ? Math.max(...reads) : null, titleText: '' },
-    ctx.election.ballots,
-  );
-  // A table that fits no kind is not a ballot, unless its rows are numbered from 1 as
-  // OCR confirms: then it is a ballot read badly (a missed line, a cut-off part) and
-  // must reach a person rather than vanish as 'not a ballot'.
-  const numbered = rowMap.agreeing >= 3 && rowMap.agreeing >= rowMap.read * 0.6;
-  if (!kindMatch || (kindMatch.score < 0.45 && !numbered)) {
-    return { ok: false, why: `matches no ballot kind (${rowMap.slots.length} rows)` };
-  }
   const kind = kindMatch.kind;
 
   const rowH = median(gaps(g.rows));
