@@ -1,6 +1,7 @@
 import type { Election } from '../election/election.js';
 import { ballotKind } from '../election/election.js';
 import type { ReasonCode } from '../election/reasons.js';
+import { MANUAL_METHOD } from '../store/page-decision.js';
 import type { BallotView, HistoryEntry } from './ballot-view.js';
 import { kindLabel, meter, reasonTags, statusTag, when } from './format.js';
 import { type Html, html } from './html.js';
@@ -21,6 +22,12 @@ const STAFF_INVALID: readonly ReasonCode[] = ['staff_invalid', 'overvote', 'blan
 
 function imagePanel(ctx: PageContext, election: Election, v: BallotView): Html {
   const { lang } = ctx;
+  if (!v.image && v.reading.method === MANUAL_METHOD && v.pageImage)
+    return html`<div class="imgwrap">
+      <a href="/pages/${v.page.id}"
+        ><img id="page-img" src="/pages/${v.page.id}/image" alt="${t(lang, 'page')} ${v.page.pageNo}"
+      /></a>
+    </div>`;
   if (!v.image) return html`<div class="imgwrap"><p class="muted">${t(lang, 'noImage')}</p></div>`;
   const kind = ballotKind(election, v.reading.kind);
   const nameOf = (n: number) => kind?.items.find((i) => i.number === n)?.name ?? '';
@@ -158,7 +165,8 @@ export function ballotPage(
       </dd>
       <dt>${t(lang, 'attachment')}</dt>
       <dd>
-        ${v.attachment.filename ?? `#${v.attachment.id}`} · ${t(lang, 'page')} ${v.page.pageNo} ·
+        ${v.attachment.filename ?? `#${v.attachment.id}`} ·
+        <a href="/pages/${v.page.id}">${t(lang, 'page')} ${v.page.pageNo}</a> ·
         <a href="/attachments/${v.attachment.id}/original" id="original">${t(lang, 'original')}</a>
       </dd>
     </dl>
@@ -167,8 +175,11 @@ export function ballotPage(
 
   const machineReasons =
     r.verdictStatus === 'review' ? r.reviewReasons : r.verdictReason ? [r.verdictReason] : [];
+  const manual = r.method === MANUAL_METHOD;
   const machineCard = html`<div class="card" id="machine">
-    <h2>${t(lang, 'machineReading')}</h2>
+    <h2>
+      ${t(lang, 'machineReading')}${manual ? html` · <span class="tag person">${t(lang, 'enteredByStaff')}</span>` : ''}
+    </h2>
     <dl class="facts">
       <dt>${t(lang, 'currentState')}</dt>
       <dd>${statusTag(lang, s.status)} ${s.reason ? reason(lang, s.reason) : ''}</dd>

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { type BallotState, ballotState } from '../store/ballot-state.js';
 import type { BlobStore } from '../store/blobs.js';
 import type { Db } from '../store/db.js';
+import { MANUAL_METHOD } from '../store/page-decision.js';
 
 /** One vote cell as the machine read it; the box is in the straightened ballot image. */
 export interface CellReading {
@@ -73,7 +74,12 @@ function parse<T>(json: string | null, fallback: T): T {
   }
 }
 
-/** Width and height of a stored image, or null when it is missing or not an image sharp can read. */
+/**
+ * Width and height of a stored image as a person sees it, upright: a phone photo stored sideways with
+ * EXIF orientation 5–8 has its width and height swapped. The recognizer reports regions in these upright
+ * coordinates, and the site serves the image upright (uprightImage), so outlines drawn in a viewBox of
+ * this size line up. Null when the image is missing or not one sharp can read.
+ */
 export async function imageSize(
   blobs: BlobStore,
   sha: string | null,
@@ -81,7 +87,8 @@ export async function imageSize(
   if (!sha || !blobs.has(sha)) return null;
   try {
     const m = await sharp(blobs.get(sha)).metadata();
-    return m.width && m.height ? { width: m.width, height: m.height } : null;
+    const { width, height } = m.autoOrient;
+    return width && height ? { width, height } : null;
   } catch {
     return null;
   }
@@ -172,7 +179,8 @@ export async function loadBallotView(
     attachment: { id: b.attachment_id, filename: b.filename, format: b.format },
     page: { id: b.page_id, pageNo: b.page_no, hasImage: b.page_sha !== null, ballotsOnPage: b.on_page },
     image: await imageSize(blobs, r.image_sha256),
-    pageImage: b.on_page > 1 ? await imageSize(blobs, b.page_sha) : null,
+    // A ballot entered by hand has no straightened image of its own: the page is what the person read.
+    pageImage: b.on_page > 1 || r.method === MANUAL_METHOD ? await imageSize(blobs, b.page_sha) : null,
     history,
   };
 }

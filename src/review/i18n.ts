@@ -118,6 +118,48 @@ export const LABELS = {
   },
   viewMail: { zh: '查看整封邮件', en: 'View the whole mail' },
   notes: { zh: '识别说明', en: 'Reader notes' },
+  // Page screen: entering ballots by hand
+  enterBallot: { zh: '按图录入选票', en: 'Enter a ballot from this page' },
+  enterBallotHelp: {
+    zh: '选择选票类型,勾选图中打了“√”的事项,然后记录。一页上有几张选票就分别录入几次;按选举规则判定有效或无效。',
+    en: 'Pick the ballot kind, tick the items marked on the image, and record it. Enter each slip on the page separately; the election rules judge it.',
+  },
+  enterNotePlaceholder: {
+    zh: '可选,例如“照片中的第二张”',
+    en: 'optional, e.g. "the second slip in the photo"',
+  },
+  recordBallot: { zh: '记录为选票', en: 'Record this ballot' },
+  confirmNotABallot: { zh: '确认:不是选票', en: 'Confirm: not a ballot' },
+  ballotsOnPage: { zh: '本页的选票', en: 'Ballots on this page' },
+  noBallotsOnPage: { zh: '本页还没有选票。', en: 'No ballot on this page yet.' },
+  enteredByStaff: { zh: '人工录入', en: 'entered by staff' },
+  pageReading: { zh: '机器判读', en: 'Machine reading' },
+  reviewPage: { zh: '复核此页', en: 'Review this page' },
+  lateNotCounted: {
+    zh: '此邮件在投票截止后收到:录入的选票会被记录,但不计入票数。',
+    en: 'This mail arrived after voting closed: ballots entered are recorded but not counted.',
+  },
+  duplicateNotCounted: {
+    zh: '此附件与先前邮件中的附件完全相同:录入的选票会被记录,但不计入票数。',
+    en: 'This attachment repeats one from an earlier mail: ballots entered are recorded but not counted.',
+  },
+  ballotEntered: {
+    zh: '已记录第 {n} 号选票(人工录入)。如本页还有其他选票,请继续录入。',
+    en: 'Ballot {n} recorded (entered by staff). If the page holds another slip, enter it too.',
+  },
+  pageConfirmedNot: { zh: '已确认本页不是选票。', en: 'Recorded: this page holds no ballot.' },
+  pageDecidedNot: {
+    zh: '工作人员已确认本页不是选票。如需从本页录入选票,请联系管理员。',
+    en: 'Staff confirmed this page holds no ballot. Ask an administrator to enter a ballot from it.',
+  },
+  err_page_stale: {
+    zh: '此页面在您打开后已有变化(重新识别或他人已录入),请查看最新状态后再操作。',
+    en: 'The page changed after you opened it (re-read, or someone entered a ballot). Check it again.',
+  },
+  err_has_ballots: {
+    zh: '本页已有选票,不能确认为“不是选票”。',
+    en: 'Ballots stand on this page; it cannot be confirmed as holding none.',
+  },
   // Mail page
   attachments: { zh: '附件', en: 'Attachments' },
   pages: { zh: '页面', en: 'Pages' },

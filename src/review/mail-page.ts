@@ -72,12 +72,13 @@ export function mailPage(
                       <figcaption>
                         <b>${t(lang, 'page')} ${p.pageNo}</b>
                         ${p.status && p.status !== 'ballots' ? reasonTags(lang, [p.reason ?? p.status]) : ''}
+                        <a href="/pages/${p.id}" class="small">${t(lang, 'reviewPage')} →</a>
                         ${p.ballots.map(
                           (b) =>
                             html`<div>
                               <a href="/ballots/${b.ballotId}">${t(lang, 'ballot')} #${b.ballotId}</a>
                               ${kindLabel(election, lang, b.kind)} ${statusTag(lang, b.status)}
-                              ${b.decidedBy === 'person' ? html`<span class="tag person">${t(lang, 'decidedByPerson')}</span>` : ''}
+                              ${b.decidedBy === 'person' ? html`<span class="tag person">${t(lang, b.origin === 'staff' ? 'enteredByStaff' : 'decidedByPerson')}</span>` : ''}
                             </div>`,
                         )}
                       </figcaption>

@@ -29,7 +29,7 @@ function hrefFor(e: QueueEntry, filter: QueueFilter): string {
       return `/ballots/${e.ballotId}${q ? `?${q}` : ''}`;
     }
     case 'page':
-      return `/mails/${e.mailId}#page-${e.pageId}`;
+      return `/pages/${e.pageId}`;
     case 'attachment':
       return `/mails/${e.mailId}#att-${e.attachmentId}`;
     case 'mail':

@@ -10,6 +10,9 @@ import type { Db } from '../store/db.js';
  */
 export const POSSIBLE_BALLOT_BELOW = 0.9;
 
+/** SQL: page `p` has no standing staff decision (page-decision.ts); a withdrawn one ('machine') does not count. */
+const PAGE_UNDECIDED = `COALESCE((SELECT d.outcome FROM page_decisions d WHERE d.page_id = p.id ORDER BY d.id DESC LIMIT 1), 'machine') = 'machine'`;
+
 /** Everything a person may need to look at: ballots the machine doubted or rejected, and intake that failed. */
 export type QueueEntry =
   | {
@@ -164,6 +167,8 @@ export function loadQueue(db: Db, election: Election, filter: QueueFilter, limit
                 -- The recognizer found a ruled table it could not read as a ballot (a blurred photo, a cut
                 -- table): a person looks, so that no ballot disappears as "not a ballot" unseen.
                 OR (pr.status = 'not_a_ballot' AND COALESCE(pr.quality, 0) < ${POSSIBLE_BALLOT_BELOW}))
+           -- A person entered the ballots on it, or confirmed it holds none: handled.
+           AND ${PAGE_UNDECIDED}
            AND m.received_at >= ? AND m.received_at < ?`,
       )
       .all(from, to) as {
@@ -223,7 +228,11 @@ export function loadQueue(db: Db, election: Election, filter: QueueFilter, limit
     const mails = db
       .prepare(
         `SELECT id, status, reason, error, subject, received_at, from_addr FROM mails
-         WHERE (status = 'failed' OR reason = 'no_ballot') AND received_at >= ? AND received_at < ?`,
+         WHERE (status = 'failed'
+                -- A mail without ballots stays until a person has decided every page it brought.
+                OR (reason = 'no_ballot' AND (NOT EXISTS (SELECT 1 FROM pages p JOIN attachments a ON a.id = p.attachment_id WHERE a.mail_id = mails.id)
+                  OR EXISTS (SELECT 1 FROM pages p JOIN attachments a ON a.id = p.attachment_id WHERE a.mail_id = mails.id AND ${PAGE_UNDECIDED}))))
+           AND received_at >= ? AND received_at < ?`,
       )
       .all(from, to) as {
       id: number;

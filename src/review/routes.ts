@@ -20,6 +20,7 @@ import {
   lookupSession,
   purgeExpiredSessions,
 } from '../store/sessions.js';
+import { type PageDecision, type PageDecisionError, decidePage } from '../store/page-decision.js';
 import { computeTally } from '../store/tally.js';
 import { loginRecord } from '../store/users.js';
 import { ballotPage } from './ballot-page.js';
@@ -34,8 +35,10 @@ import { loadMailView } from './mail-view.js';
 import { decoyHash, verifyPassword } from './password.js';
 import { filterQuery, loadQueue, neighbours, parseFilter } from './queue.js';
 import { queuePage } from './queue-page.js';
-import { downloadName, sniffImageType } from './serve-blob.js';
+import { downloadName, sniffImageType, uprightImage } from './serve-blob.js';
 import { tallyPage } from './tally-page.js';
+import { pagePage } from './page-page.js';
+import { loadPageView } from './page-view.js';
 
 /** What the review site needs from the process that serves it (the daemon or `ballot-inbox review`). */
 export interface ReviewDeps {
@@ -383,6 +386,86 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
     return reply.redirect(back({ done: String(id) }, next !== id ? next : null), 303);
   });
 
+  // ---- a page the machine did not read as a ballot: enter its ballots by hand, or confirm it holds none ----------
+
+  const PAGE_ERRORS: Record<PageDecisionError | 'bad_request', LabelKey> = {
+    not_found: 'notFound',
+    stale: 'err_page_stale',
+    needs_admin: 'pageDecidedNot',
+    unknown_kind: 'err_unknown_kind',
+    bad_marks: 'err_bad_marks',
+    has_ballots: 'err_has_ballots',
+    bad_request: 'err_bad_request',
+  };
+
+  app.get('/pages/:id', async (req, reply) => {
+    const id = intParam((req.params as { id: string }).id);
+    const view = id === null ? undefined : await loadPageView(db, blobs, id);
+    const ctx = ctxOf(req);
+    if (!view) return sendHtml(reply, t(ctx.lang, 'notFound'), 404);
+    const q = req.query as Record<string, unknown>;
+    const error = str(q.error);
+    const entered = intParam(q.entered);
+    const message =
+      error && error in PAGE_ERRORS
+        ? flash('err', t(ctx.lang, PAGE_ERRORS[error as keyof typeof PAGE_ERRORS]))
+        : entered
+          ? flash('ok', t(ctx.lang, 'ballotEntered', { n: entered }))
+          : str(q.confirmed) === '1'
+            ? flash('ok', t(ctx.lang, 'pageConfirmedNot'))
+            : null;
+    return sendHtml(reply, pagePage(ctx, election, view, { flash: message }));
+  });
+
+  app.post('/pages/:id/decide', async (req, reply) => {
+    const id = intParam((req.params as { id: string }).id);
+    const session = sessions.get(req)!;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (id === null) return reply.redirect('/', 303);
+    const seenReading = intParam(str(body.seenReading));
+    const seenDecision = str(body.seenDecision) === '' ? null : intParam(str(body.seenDecision));
+    const outcome = str(body.outcome);
+    const kind = str(body.kind);
+    let decision: PageDecision | null = null;
+    if (outcome === 'ballot')
+      decision = {
+        outcome: 'ballot',
+        kind,
+        marks: list(body[`mark_${kind}`])
+          .map((m) => intParam(m))
+          .filter((m): m is number => m !== null),
+      };
+    else if (outcome === 'not_a_ballot') decision = { outcome: 'not_a_ballot' };
+    if (!decision || seenReading === null || (str(body.seenDecision) !== '' && seenDecision === null))
+      return reply.redirect(`/pages/${id}?error=bad_request`, 303);
+    const result = decidePage(db, election, {
+      pageId: id,
+      seenPageReadingId: seenReading,
+      seenDecisionId: seenDecision,
+      actor: { name: session.userName, role: session.role },
+      decision,
+      note: str(body.note),
+    });
+    if (!result.ok) {
+      log.info({ page: id, user: session.userName, error: result.error }, 'page decision refused');
+      return reply.redirect(`/pages/${id}?error=${result.error}`, 303);
+    }
+    log.info(
+      {
+        page: id,
+        user: session.userName,
+        outcome: decision.outcome,
+        ballot: result.ballot?.ballotId,
+        status: result.ballot?.status,
+      },
+      result.ballot ? 'ballot entered by staff' : 'page confirmed as not a ballot',
+    );
+    return reply.redirect(
+      result.ballot ? `/pages/${id}?entered=${result.ballot.ballotId}` : `/pages/${id}?confirmed=1`,
+      303,
+    );
+  });
+
   app.get('/mails/:id', async (req, reply) => {
     const id = intParam((req.params as { id: string }).id);
     const view = id === null ? undefined : loadMailView(db, id);
@@ -404,7 +487,7 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
 
   // ---- stored files --------------------------------------------------------------------------------------------------
 
-  const sendImage = (reply: FastifyReply, sha: string | null | undefined) => {
+  const sendImage = async (reply: FastifyReply, sha: string | null | undefined) => {
     if (!sha || !blobs.has(sha)) return reply.code(404).send();
     const data = blobs.get(sha);
     const type = sniffImageType(data);
@@ -414,7 +497,7 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
       .header('Content-Security-Policy', "default-src 'none'; sandbox")
       .header('Cache-Control', 'private, max-age=3600')
       .type(type)
-      .send(data);
+      .send(await uprightImage(data));
   };
 
   const sendDownload = (reply: FastifyReply, sha: string | null | undefined, name: string) => {

@@ -1,3 +1,5 @@
+import sharp from 'sharp';
+
 /** Content types the review site shows inline, decided from the bytes, never from what a sender claimed. */
 export function sniffImageType(
   data: Uint8Array,
@@ -25,4 +27,21 @@ export function downloadName(name: string): string {
   const clean = name.replace(/[\u0000-\u001f\u007f"\\/]/g, '_').slice(0, 200) || 'download.bin';
   const ascii = clean.replace(/[^\x20-\x7e]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(clean)}`;
+}
+
+/**
+ * The image turned upright when it carries an EXIF orientation other than 1 (a phone photo stored
+ * sideways), re-encoded in its own format without that tag. Browsers do apply EXIF orientation to
+ * <img>, but whether an SVG <image> does has varied between engines, and the outlines drawn over a page
+ * are in upright coordinates: serving upright pixels makes every renderer agree. Anything sharp cannot
+ * read is returned unchanged.
+ */
+export async function uprightImage(data: Buffer): Promise<Buffer> {
+  try {
+    const { orientation } = await sharp(data).metadata();
+    if (!orientation || orientation === 1) return data;
+    return await sharp(data).autoOrient().toBuffer();
+  } catch {
+    return data;
+  }
 }

@@ -86,6 +86,9 @@ table.list tr.cur td { background: #eaf2ff; }
 .ballot-grid { display: grid; grid-template-columns: minmax(360px, 1.1fr) minmax(420px, 1fr); gap: 18px; align-items: start; }
 .imgwrap { position: relative; background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 10px; }
 .imgwrap svg { display: block; width: 100%; height: auto; max-height: 88vh; }
+.imgwrap img { display: block; width: 100%; height: auto; max-height: 88vh; object-fit: contain; }
+ul.plain { list-style: none; margin: 0; padding: 0; font-size: 15px; }
+ul.plain li { margin-bottom: 6px; }
 .cell { cursor: pointer; stroke-width: 3; }
 .cell.m-marked { stroke: var(--green); }
 .cell.m-unmarked { stroke: var(--grey); }

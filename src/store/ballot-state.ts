@@ -11,6 +11,8 @@ export interface BallotState {
   readonly reason: string | null;
   readonly marks: number[];
   readonly decidedBy: 'machine' | 'person';
+  /** 'staff': a person entered this ballot from the page image (page-decision.ts); 'recognizer': the machine found it. */
+  readonly origin: 'recognizer' | 'staff';
   readonly readingId: number;
   readonly adjudicationId: number | null;
   readonly confidence: number;
@@ -44,7 +46,7 @@ la AS (
     AND a.id = (SELECT MAX(y.id) FROM adjudications y WHERE y.ballot_id = a.ballot_id AND y.created_at <= @at)
 )
 SELECT
-  b.id AS ballot_id, b.mail_id, b.page_id, b.seq, b.duplicate,
+  b.id AS ballot_id, b.mail_id, b.page_id, b.seq, b.duplicate, b.origin,
   m.late, m.duplicate_of, m.received_at,
   lr.id AS reading_id, lr.confidence, lr.review_reasons_json,
   CASE WHEN la.id IS NOT NULL AND la.outcome <> 'machine' THEN 1 ELSE 0 END AS by_person,
@@ -66,6 +68,7 @@ interface Row {
   page_id: number;
   seq: number;
   duplicate: number;
+  origin: BallotState['origin'];
   late: number;
   duplicate_of: number | null;
   received_at: string;
@@ -94,6 +97,7 @@ function toState(r: Row): BallotState {
     reason: r.reason,
     marks: JSON.parse(r.marks_json) as number[],
     decidedBy: r.by_person ? 'person' : 'machine',
+    origin: r.origin,
     readingId: r.reading_id,
     adjudicationId: r.adjudication_id,
     confidence: r.confidence,

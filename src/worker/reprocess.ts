@@ -6,6 +6,7 @@ import { appendAudit } from '../store/audit.js';
 import { ballotStates } from '../store/ballot-state.js';
 import type { BlobStore } from '../store/blobs.js';
 import type { Db } from '../store/db.js';
+import { pageDecidedByPerson, supersedePageDecisions } from '../store/page-decision.js';
 import { insertPageReading, mailById } from '../store/record-mail.js';
 import type { Ingestor } from './ingest-mail.js';
 import { type ReadContext, type ReadPage, readPage, TransientStageError } from './read-mail.js';
@@ -16,7 +17,9 @@ import type { Stages } from './stages.js';
  * overwritten: every page read again gets a new page_readings version and each of its ballots a new
  * ballot_readings version; a ballot the new reading no longer finds gets a 'not_a_ballot' reading.
  * A person's decision stays on top of the new reading unless the caller overrides it, which is
- * recorded as a staff decision of its own (outcome 'machine').
+ * recorded as a staff decision of its own (outcome 'machine'). A page a person decided as a whole
+ * (ballots entered by hand, or "not a ballot" confirmed) is not re-read at all unless overridden; then
+ * the ballots staff entered from it are superseded (page-decision.ts) so no slip is counted twice.
  */
 export interface ReprocessDeps {
   readonly db: Db;
@@ -125,6 +128,12 @@ export function createReprocessor(deps: ReprocessDeps): Reprocessor {
         const insertBallot = db.prepare(
           'INSERT INTO ballots (page_id, seq, mail_id, attachment_id, duplicate, created_at) VALUES (?, ?, ?, ?, ?, ?)',
         );
+        // A ballot staff entered by hand may already hold the seq a new machine ballot would get.
+        const freeSeq = (pageId: number, seq: number): number =>
+          db.prepare('SELECT 1 FROM ballots WHERE page_id = ? AND seq = ?').get(pageId, seq)
+            ? (db.prepare('SELECT MAX(seq) AS s FROM ballots WHERE page_id = ?').get(pageId) as { s: number })
+                .s + 1
+            : seq;
         for (const { attachment, page } of reads) {
           let pageRow = db
             .prepare('SELECT id, attachment_id, page_no FROM pages WHERE attachment_id = ? AND page_no = ?')
@@ -135,19 +144,30 @@ export function createReprocessor(deps: ReprocessDeps): Reprocessor {
             page_no: page.pageNo,
           };
           const pageId = pageRow.id;
+          // A page a person decided (entered ballots from, or confirmed holds none) is the person's call:
+          // it is not re-read unless the caller overrides people, and then their decision is superseded.
+          const personDecided = pageDecidedByPerson(db, pageId);
+          if (personDecided && !options.overrideHuman) {
+            for (const s of ballotStates(db, { where: 'page_id = @pageId', params: { pageId } })) {
+              const st = `${s.status}${s.reason ? `:${s.reason}` : ''}`;
+              changes.push({ ballotId: s.ballotId, before: st, after: st, keptHumanDecision: true });
+            }
+            continue;
+          }
           const version =
             ((
               db.prepare('SELECT MAX(version) AS v FROM page_readings WHERE page_id = ?').get(pageId) as {
                 v: number | null;
               }
             ).v ?? 0) + 1;
+          // The machine's ballots by their order on the page (1, 2, …); ballots staff entered are never
+          // matched to what the recognizer finds, and their seqs may sit between the machine's.
           const existing = new Map(
             (
-              db.prepare('SELECT seq, id FROM ballots WHERE page_id = ?').all(pageId) as {
-                seq: number;
-                id: number;
-              }[]
-            ).map((r) => [r.seq, r.id] as const),
+              db
+                .prepare(`SELECT id FROM ballots WHERE page_id = ? AND origin = 'recognizer' ORDER BY seq`)
+                .all(pageId) as { id: number }[]
+            ).map((r, i) => [i + 1, r.id] as const),
           );
           const before = new Map(
             ballotStates(db, { where: 'page_id = @pageId', params: { pageId } }).map(
@@ -165,7 +185,7 @@ export function createReprocessor(deps: ReprocessDeps): Reprocessor {
               Number(
                 insertBallot.run(
                   pageId,
-                  seq,
+                  freeSeq(pageId, seq),
                   mailId,
                   attachment.id,
                   attachment.status === 'duplicate' ? 1 : 0,
@@ -174,6 +194,25 @@ export function createReprocessor(deps: ReprocessDeps): Reprocessor {
               ),
             actor: 'reprocess',
           });
+          if (personDecided) {
+            const actor = options.actor ?? 'user:unknown';
+            for (const ballotId of supersedePageDecisions(
+              db,
+              pageId,
+              pageReadingId,
+              actor,
+              'reprocess --override-human',
+              now,
+            )) {
+              const prev = before.get(ballotId);
+              changes.push({
+                ballotId,
+                before: prev ? `${prev.status}${prev.reason ? `:${prev.reason}` : ''}` : null,
+                after: 'not_a_ballot',
+                keptHumanDecision: false,
+              });
+            }
+          }
           // Ballots the new reading no longer finds stay on record, marked as such.
           for (const [seq, ballotId] of existing) {
             if (seq <= page.ballots.length) continue;

@@ -147,3 +147,50 @@ export function seedBallots(db: Db, election: Election, mailId: number, ballots:
     return ballotId;
   });
 }
+
+export interface SeedPage {
+  /** What the recognizer made of the page. */
+  status?: 'not_a_ballot' | 'unreadable';
+  /** The recognizer's confidence that there is no ballot (not_a_ballot pages). */
+  quality?: number;
+  imageSha256?: string | null;
+  /** The attachment's bytes were already recorded in an earlier mail. */
+  duplicate?: boolean;
+}
+
+/** One attachment with one page the recognizer did not read as a ballot (a blurred photo, say). */
+export function seedUnreadPage(db: Db, election: Election, mailId: number, p: SeedPage = {}): number {
+  counter++;
+  const sha = createHash('sha256').update(`page-att-${counter}`).digest('hex');
+  const att = db
+    .prepare(
+      `INSERT INTO attachments (mail_id, part_path, filename, declared_type, format, origin, size, sha256, status)
+       VALUES (?, ?, 'photo.jpg', 'image/jpeg', 'jpeg', 'attachment', 1000, ?, ?)`,
+    )
+    .run(mailId, String(counter), sha, p.duplicate ? 'duplicate' : 'read');
+  const pageId = Number(
+    db
+      .prepare('INSERT INTO pages (attachment_id, page_no, image_sha256) VALUES (?, 1, ?)')
+      .run(att.lastInsertRowid, p.imageSha256 ?? null).lastInsertRowid,
+  );
+  const status = p.status ?? 'not_a_ballot';
+  db.prepare(
+    `INSERT INTO page_readings (page_id, version, recognizer_version, election_hash, status, reason, detail, quality, created_at)
+     VALUES (?, 1, 'test', ?, ?, ?, ?, ?, '2024-01-20T02:00:01.000Z')`,
+  ).run(
+    pageId,
+    election.hash,
+    status,
+    status === 'unreadable' ? 'corrupt_file' : 'not_a_ballot',
+    status === 'unreadable' ? 'JPEG decoded, no table found' : '["table rejected"]',
+    status === 'not_a_ballot' ? (p.quality ?? 0.8) : null,
+  );
+  appendAudit(db, {
+    actor: 'recognizer@test',
+    action: 'page.read',
+    subjectType: 'page',
+    subjectId: pageId,
+    detail: { status },
+  });
+  return pageId;
+}
