@@ -14,7 +14,7 @@ import { createLogger } from '../src/log/logger.js';
 import { BlobStore } from '../src/store/blobs.js';
 import { type Db, openDatabase } from '../src/store/db.js';
 import { createUser } from '../src/store/users.js';
-import { seedBallots, seedMail } from './helpers/fixture-db.js';
+import { seedBallots, seedMail, seedUnreadPage } from './helpers/fixture-db.js';
 
 export const PASSWORDS = { alice: 'alice-password-1', root: 'root-password-12' } as const;
 
@@ -247,4 +247,80 @@ export async function makeReviewWorld(): Promise<ReviewWorld> {
     },
     mails: { failed, sheet: m4 },
   };
+}
+
+/**
+ * A phone photo of a sheet stored sideways: the JPEG's pixels are portrait and its EXIF orientation 6
+ * says "turn me 90° clockwise". Upright it is 600×400 with a red box at (400, 80)–(520, 200), where the
+ * recognizer (which reads the upright image) reports the ballot's region. Two ballots on the page, so the
+ * ballot screen outlines the table on the whole page.
+ */
+export const ROTATED = { width: 600, height: 400, box: { x: 400, y: 80, width: 120, height: 120 } } as const;
+
+export async function addRotatedSheet(
+  world: ReviewWorld,
+): Promise<{ mailId: number; pageId: number; ballotId: number }> {
+  const { db, blobs, election } = world;
+  const { width, height, box } = ROTATED;
+  const upright = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+    .composite([
+      {
+        input: await sharp({
+          create: { width: box.width, height: box.height, channels: 3, background: '#e00000' },
+        })
+          .png()
+          .toBuffer(),
+        left: box.x,
+        top: box.y,
+      },
+    ])
+    .png()
+    .toBuffer();
+  // Stored pixels turned 90° anticlockwise; orientation 6 turns them back.
+  const sideways = await sharp(upright)
+    .rotate(270)
+    .jpeg({ quality: 95 })
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
+  const mailId = seedMail(db, {
+    from: 'photo@163.com',
+    subject: '手机拍照',
+    receivedAt: new Date('2024-01-21T06:00:00Z'),
+  });
+  const [ballotId, other] = seedBallots(db, election, mailId, [
+    { kind: 'projects', marks: [1, 2], confidence: 0.97 },
+    { kind: 'districts', marks: [1], confidence: 0.97 },
+  ]);
+  const pageId = (db.prepare('SELECT page_id FROM ballots WHERE id = ?').get(ballotId) as { page_id: number })
+    .page_id;
+  db.prepare('UPDATE pages SET image_sha256 = ? WHERE id = ?').run(blobs.put(sideways), pageId);
+  const corners: [number, number][] = [
+    [box.x, box.y],
+    [box.x + box.width, box.y],
+    [box.x + box.width, box.y + box.height],
+    [box.x, box.y + box.height],
+  ];
+  addRegion(db, ballotId!, corners);
+  addRegion(db, other!, [
+    [20, 20],
+    [200, 20],
+    [200, 200],
+    [20, 200],
+  ]);
+  return { mailId, pageId, ballotId: ballotId! };
+}
+
+/** A photographed ballot the recognizer called "not a ballot" (it found a table it could not read), in a mail with no ballot. */
+export async function addUnreadPhoto(world: ReviewWorld, receivedAt = new Date('2024-01-21T07:00:00Z')) {
+  const { db, blobs, election } = world;
+  const projects = election.ballots.find((b) => b.kind === 'projects')!;
+  const image = blobs.put(await ballotPng(projects, [3, 7, 12]));
+  const mailId = seedMail(db, {
+    from: 'blur@qq.com',
+    subject: '模糊的照片',
+    reason: 'no_ballot',
+    receivedAt,
+  });
+  const pageId = seedUnreadPage(db, election, mailId, { quality: 0.7, imageSha256: image });
+  return { mailId, pageId };
 }
