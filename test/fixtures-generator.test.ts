@@ -358,5 +358,10 @@ describe('benchmark scoring of several slips of one kind', () => {
     expect(flipped.every((b) => b.match === 'matched' && !b.autoWrong)).toBe(true);
     const wrong = scoreBallots(election, [t([1]), t([2, 3])], [read([2, 3]), read([4])]);
     expect(wrong.filter((b) => b.autoWrong)).toHaveLength(1);
+    // One truth, two readings of that kind (another table misread as this kind): the
+    // truth pairs with the reading that agrees, the other is the extra one.
+    const oneOfTwo = scoreBallots(election, [t([2, 5])], [read([7]), read([2, 5])]);
+    expect(oneOfTwo.find((b) => b.match === 'matched')).toMatchObject({ autoWrong: false });
+    expect(oneOfTwo.filter((b) => b.match === 'extra')).toHaveLength(1);
   });
 });

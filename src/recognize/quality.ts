@@ -8,7 +8,11 @@ import type { Gray } from './gray.js';
 export function pageQuality(
   dark: Gray,
   level: number,
+  noise = 0,
 ): { quality: number; contrast: number; fringe: number } {
+  // Grey below the paper's own grain (sensor noise, JPEG, photocopy toner dust) is not
+  // blur; only grey clearly above it counts as the fringe of a stroke.
+  const fringeFrom = Math.min(level - 1, Math.max(level * 0.3, noise + 8));
   let ink = 0;
   let fringe = 0;
   const hist = new Uint32Array(256);
@@ -18,7 +22,7 @@ export function pageQuality(
     if (v >= level) {
       ink++;
       hist[v]!++;
-    } else if (v >= level * 0.3) fringe++;
+    } else if (v >= fringeFrom) fringe++;
   }
   if (ink === 0) return { quality: 0, contrast: 0, fringe: 0 };
   let k = Math.floor(ink * 0.5);

@@ -42,7 +42,7 @@ export function preparePage(bright: Gray): {
     noise = paperNoise(dark, sheet);
   }
   const level = Math.round(Math.min(110, Math.max(45, otsuLevel(dark) * 0.8, noise + 35)));
-  const q = pageQuality(dark, level);
+  const q = pageQuality(dark, level, noise);
   const lineLevel = Math.max(25, noise + 20, Math.round(level * 0.45));
   return { dark, level, lineLevel, q };
 }
