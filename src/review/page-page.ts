@@ -176,7 +176,7 @@ export function pagePage(ctx: PageContext, election: Election, v: PageView, o: P
       <dt>${t(lang, 'pageReading')}</dt>
       <dd>
         ${v.reading ? (readingReasons.length ? reasonTags(lang, readingReasons) : t(lang, 'ballots')) : ''}
-        ${v.reading?.detail ? html`<span class="small muted">${v.reading.detail}</span>` : ''}
+        ${v.reading?.detail ? html`<span class="small muted">${readableDetail(v.reading.detail)}</span>` : ''}
       </dd>
     </dl>
   </div>`;
@@ -205,6 +205,17 @@ export function pagePage(ctx: PageContext, election: Election, v: PageView, o: P
     body,
     script: PAGE_SCRIPT,
   });
+}
+
+/** A not-a-ballot page's detail is the recognizer's notes as a JSON list; an unreadable page's is plain text. */
+function readableDetail(detail: string): string {
+  try {
+    const notes: unknown = JSON.parse(detail);
+    if (Array.isArray(notes)) return notes.map(String).join('; ');
+  } catch {
+    /* plain text */
+  }
+  return detail;
 }
 
 /** Show the items of the chosen kind, count the ticks against its limit, and ask before "not a ballot". */
