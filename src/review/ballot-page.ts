@@ -310,7 +310,7 @@ export function ballotPage(
             </div>
           </div>
           ${
-            isAdmin && s.decidedBy === 'person'
+            isAdmin && s.decidedBy === 'person' && s.origin !== 'staff'
               ? html`<div class="actions">
                   <button class="btn" name="outcome" value="machine" id="hand-back">
                     ${t(lang, 'handBack')}

@@ -194,6 +194,10 @@ export const LABELS = {
     en: '"Invalidated by staff" needs a note saying why.',
   },
   err_not_found: { zh: '找不到此选票。', en: 'No such ballot.' },
+  err_no_machine_reading: {
+    zh: '此选票由工作人员人工录入,没有可恢复的机器判读。如录入有误,请判为“不是选票”。',
+    en: 'Staff entered this ballot by hand; there is no machine reading to go back to. If it was entered by mistake, mark it "not a ballot".',
+  },
   err_bad_request: { zh: '请求不完整。', en: 'Incomplete request.' },
   forbidden: {
     zh: '请求被拒绝(表单已失效,请刷新页面)。',

@@ -314,6 +314,7 @@ export async function reviewPlugin(app: FastifyInstance, deps: ReviewDeps): Prom
           err_bad_marks: 1,
           err_unknown_kind: 1,
           err_note_required: 1,
+          err_no_machine_reading: 1,
           err_bad_request: 1,
         }
         ? flash('err', t(ctx.lang, errKey))

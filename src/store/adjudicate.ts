@@ -37,7 +37,9 @@ export type AdjudicationError =
   /** Marks outside the ballot's items or repeated. */
   | 'bad_marks'
   /** "Invalid by staff" must say why. */
-  | 'note_required';
+  | 'note_required'
+  /** "Back to the machine" on a ballot staff entered by hand: there is no machine reading to go back to. */
+  | 'no_machine_reading';
 
 export type AdjudicationResult =
   | {
@@ -82,6 +84,8 @@ export function adjudicate(db: Db, election: Election, input: AdjudicationInput)
     const d = input.decision;
     if (input.actor.role !== 'admin' && (before.decidedBy === 'person' || d.outcome === 'machine'))
       return { ok: false, error: 'needs_admin' };
+    if (d.outcome === 'machine' && before.origin === 'staff')
+      return { ok: false, error: 'no_machine_reading' };
 
     let row: {
       kind: string | null;

@@ -184,6 +184,15 @@ describe('a ballot entered by staff from a page the machine did not read', () =>
       decision: { outcome: 'not_a_ballot' },
     });
     expect(byReviewer).toEqual({ ok: false, error: 'needs_admin' });
+    // There is no machine reading behind it to hand back to.
+    expect(
+      adjudicate(db, election, {
+        ballotId: s!.ballotId,
+        ...seen,
+        actor: root,
+        decision: { outcome: 'machine' },
+      }),
+    ).toEqual({ ok: false, error: 'no_machine_reading' });
     const byAdmin = adjudicate(db, election, {
       ballotId: s!.ballotId,
       ...seen,
