@@ -100,20 +100,24 @@ export function findTables(dark: Gray, level: number): TableCandidate[] {
   const maxThick = Math.max(4, Math.round(long / 160));
   const minRun = Math.max(20, Math.round(long / 28));
   const plain = ruling(ink, minRun, minRun, 2, maxThick);
-  const found = gridCandidates(plain.h, plain.v, f, minRun);
-  // A second search on rules found as ridges (faint, blurred or grainy rules, where
-  // the threshold gives broken lines or blobs); its grids are added unless the first
-  // search found the same grid.
+  return gridCandidates(plain.h, plain.v, f, minRun);
+}
+
+/**
+ * Grids whose rules are too faint, blurred or grainy for the ink threshold (it gives
+ * broken lines or blobs there): the same search on rules found as ridges. Run when
+ * `findTables` gives no readable table in some part of the page.
+ */
+export function findFaintTables(dark: Gray): TableCandidate[] {
+  const f = Math.max(1, Math.round(Math.max(dark.width, dark.height) / 1000));
+  const small = meanPool(dark, f);
+  const long = Math.max(small.width, small.height);
+  const maxThick = Math.max(4, Math.round(long / 160));
+  const minRun = Math.max(20, Math.round(long / 28));
   const r = faintRules(small);
-  const ridged = {
-    h: lineMask(thinAcross(r.h, 'h', maxThick), r.h, 'h', minRun, 2, maxThick),
-    v: lineMask(thinAcross(r.v, 'v', maxThick), r.v, 'v', minRun, 2, maxThick),
-  };
-  const same = (a: TableCandidate, b: TableCandidate): boolean =>
-    a.quad.every((p, i) => Math.hypot(p[0] - b.quad[i]![0], p[1] - b.quad[i]![1]) < long * f * 0.015);
-  for (const c of gridCandidates(ridged.h, ridged.v, f, minRun))
-    if (!found.some((k) => same(k, c))) found.push(c);
-  return found;
+  const h = lineMask(thinAcross(r.h, 'h', maxThick), r.h, 'h', minRun, 2, maxThick);
+  const v = lineMask(thinAcross(r.v, 'v', maxThick), r.v, 'v', minRun, 2, maxThick);
+  return gridCandidates(h, v, f, minRun);
 }
 
 /** Grids (connected long horizontal and vertical strokes) of a pair of line masks, corners scaled by `f`. */

@@ -2,7 +2,7 @@ import type { Election } from '../election/election.js';
 import type { Gray } from './gray.js';
 import { inkDarkness } from './background.js';
 import { decodeImage } from './decode.js';
-import { findTables } from './find-tables.js';
+import { findFaintTables, findTables, type TableCandidate } from './find-tables.js';
 import { otsuLevel } from './line-mask.js';
 import type { DigitReader } from './ocr.js';
 import { pageRegion, paperNoise } from './page-region.js';
@@ -63,7 +63,8 @@ export async function readImage(
   const tFind = performance.now();
   const ballots: { ballot: BallotReading; x: number; y: number; h: number }[] = [];
   const rejected: string[] = [];
-  for (const cand of candidates) {
+  const readBoxes: TableCandidate['bbox'][] = [];
+  const tryRead = async (cand: TableCandidate): Promise<void> => {
     const res = await readTable(dark, cand, {
       election,
       digits,
@@ -72,32 +73,43 @@ export async function readImage(
       markLevel: Math.max(30, Math.round(level * 0.6)),
       quality: q.quality,
     });
-    if (res.ok) {
-      // The outline staff see is drawn on the original image: map the corners back
-      // through the sheet rectification and the decoding scale.
-      const region = res.ballot.region?.map((p) => {
-        const [x, y] = page.toPage(p);
-        return [Math.round(x / decoded.scale), Math.round(y / decoded.scale)] as const;
-      });
-      ballots.push({
-        ballot: {
-          ...res.ballot,
-          region: region ?? null,
-          evidence: {
-            ...res.ballot.evidence,
-            page: {
-              decodeMs: Math.round(tDecode - t0),
-              findMs: Math.round(tFind - tDecode),
-              scale: decoded.scale,
-              sheet: page.sheet?.map(([x, y]) => [Math.round(x), Math.round(y)]) ?? null,
-            },
+    if (!res.ok) {
+      rejected.push(res.why);
+      return;
+    }
+    readBoxes.push(cand.bbox);
+    // The outline staff see is drawn on the original image: map the corners back
+    // through the sheet rectification and the decoding scale.
+    const region = res.ballot.region?.map((p) => {
+      const [x, y] = page.toPage(p);
+      return [Math.round(x / decoded.scale), Math.round(y / decoded.scale)] as const;
+    });
+    ballots.push({
+      ballot: {
+        ...res.ballot,
+        region: region ?? null,
+        evidence: {
+          ...res.ballot.evidence,
+          page: {
+            decodeMs: Math.round(tDecode - t0),
+            findMs: Math.round(tFind - tDecode),
+            scale: decoded.scale,
+            sheet: page.sheet?.map(([x, y]) => [Math.round(x), Math.round(y)]) ?? null,
           },
         },
-        x: cand.bbox.x0,
-        y: cand.bbox.y0,
-        h: cand.bbox.y1 - cand.bbox.y0,
-      });
-    } else rejected.push(res.why);
+      },
+      x: cand.bbox.x0,
+      y: cand.bbox.y0,
+      h: cand.bbox.y1 - cand.bbox.y0,
+    });
+  };
+  for (const cand of candidates) await tryRead(cand);
+  // Faint, blurred or hairline rules: search again with ridges, and read the grids that
+  // lie where no table has been read yet (a table read already is not read twice).
+  for (const cand of findFaintTables(dark)) {
+    const box = { x0: cand.bbox.x0, y0: cand.bbox.y0, x1: cand.bbox.x1, y1: cand.bbox.y1 };
+    if (readBoxes.some((b) => overlapShare(box, b) > 0.6)) continue;
+    await tryRead(cand);
   }
   // One table found twice (a grid split by a gap in a blurred line gives two
   // overlapping candidates): keep the more confident reading of the overlap.
@@ -111,8 +123,8 @@ export async function readImage(
   if (ballots.length === 0) {
     return {
       status: 'not_a_ballot',
-      confidence: candidates.length === 0 ? 0.95 : 0.8,
-      notes: candidates.length === 0 ? ['no ruled table found'] : rejected.map((r) => `table rejected: ${r}`),
+      confidence: rejected.length === 0 ? 0.95 : 0.8,
+      notes: rejected.length === 0 ? ['no ruled table found'] : rejected.map((r) => `table rejected: ${r}`),
     };
   }
   // Top to bottom; tables side by side (overlapping in height) left to right.
