@@ -9,6 +9,8 @@ export interface TableCandidate {
   /** Outer corners of the ruled grid in page pixels (TL, TR, BR, BL). */
   readonly quad: Quad;
   readonly bbox: { readonly x0: number; readonly y0: number; readonly x1: number; readonly y1: number };
+  /** Corners found another way that disagree much with `quad`: worth a second reading. */
+  readonly otherQuad?: Quad;
   /** The grid reaches the image border: part of the table may be cut off. */
   readonly touchesEdge: boolean;
 }
@@ -172,7 +174,18 @@ function gridCandidates(hl: Mask, vl: Mask, f: number, minRun: number): TableCan
     }
     if (hCount < minRun * 3 || vCount < minRun * 2) continue;
     const fitted = fitBorder(hl, vl, lab, c.label, c);
+    // The fit can settle on an inner rule when an outer one is broken up, and extreme
+    // points are pulled out by text or a tick touching the grid: when the two disagree
+    // much, the extreme points are kept as a second guess for the reader to try.
+    const extreme: [number, number][] = [ptl, ptr, pbr, pbl];
+    let second: [number, number][] | null = null;
     if (fitted) {
+      const area = (q: readonly (readonly [number, number])[]): number => {
+        let s = 0;
+        for (let i = 0; i < 4; i++) s += q[i]![0] * q[(i + 1) % 4]![1] - q[(i + 1) % 4]![0] * q[i]![1];
+        return Math.abs(s) / 2;
+      };
+      if (area(fitted) < area(extreme) * 0.85) second = extreme;
       ptl = [fitted[0][0], fitted[0][1]];
       ptr = [fitted[1][0], fitted[1][1]];
       pbr = [fitted[2][0], fitted[2][1]];
@@ -182,6 +195,9 @@ function gridCandidates(hl: Mask, vl: Mask, f: number, minRun: number): TableCan
     const up = (p: [number, number]): [number, number] => [p[0] * f + (f - 1) / 2, p[1] * f + (f - 1) / 2];
     out.push({
       quad: [up(ptl), up(ptr), up(pbr), up(pbl)],
+      ...(second
+        ? { otherQuad: [up(second[0]!), up(second[1]!), up(second[2]!), up(second[3]!)] as const }
+        : {}),
       bbox: { x0: c.x0 * f, y0: c.y0 * f, x1: (c.x1 + 1) * f - 1, y1: (c.y1 + 1) * f - 1 },
       touchesEdge: c.x0 <= margin || c.y0 <= margin || c.x1 >= w - 1 - margin || c.y1 >= h - 1 - margin,
     });

@@ -9,10 +9,12 @@ import { otsuSplit } from './otsu.js';
  * ignored, because normalized desk texture looks like a field of faint ink.
  */
 export function pageRegion(bright: Gray): Mask | null {
-  const blob = sheetBlob(bright);
-  if (!blob) return null;
-  const { mask, factor: f } = blob;
-  const { width: w, height: h, data: sheet } = mask;
+  const blobs = sheetBlobs(bright);
+  if (blobs.length === 0) return null;
+  const f = blobs[0]!.factor;
+  const { width: w, height: h } = blobs[0]!.mask;
+  const sheet = new Uint8Array(w * h);
+  for (const b of blobs) for (let i = 0; i < sheet.length; i++) sheet[i]! |= b.mask.data[i]!;
   // Grow by one block so the sheet's own edge and a table near it stay inside.
   const grown = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
@@ -57,21 +59,24 @@ export function paperNoise(dark: Gray, sheet: Mask | null): number {
   return 0;
 }
 
-/** The sheet found by `sheetBlob`: a mask at 1/`factor` of the page size, holes filled. */
+/** A sheet found by `sheetBlobs`: a mask at 1/`factor` of the page size, holes filled. */
 export interface SheetBlob {
   readonly mask: Mask;
   readonly factor: number;
 }
 
 /**
- * The sheet of paper at 1/8 scale: the biggest component brighter than Otsu's split
- * between paper and surroundings, with its holes (print, a shadowed corner) filled.
+ * The sheets of paper at 1/8 scale: components brighter than Otsu's split between
+ * paper and surroundings, each with its holes (print, a shadowed corner) filled. Two or
+ * three slips laid side by side under the phone are separate sheets; besides the biggest,
+ * a component counts when it is at least a quarter of its size (smaller bright things
+ * are glare, a window, a cup). Empty when the image has no such contrast.
  */
-export function sheetBlob(bright: Gray): SheetBlob | null {
+export function sheetBlobs(bright: Gray): SheetBlob[] {
   const f = 8;
   const w = Math.floor(bright.width / f);
   const h = Math.floor(bright.height / f);
-  if (w < 8 || h < 8) return null;
+  if (w < 8 || h < 8) return [];
   const small = new Float32Array(w * h);
   for (let y = 0; y < h * f; y++) {
     for (let x = 0; x < w * f; x++)
@@ -84,24 +89,28 @@ export function sheetBlob(bright: Gray): SheetBlob | null {
   }
   // Otsu split between paper and surroundings.
   const split = otsuSplit(hist);
-  if (!split) return null;
+  if (!split) return [];
   const { level: t, darkMean: mDark, brightMean: mBright } = split;
   const total = small.length;
   const brightFrac = 1 - hist.slice(0, t + 1).reduce((a, b) => a + b, 0) / total;
-  if (mBright - mDark < 35 || brightFrac < 0.15 || brightFrac > 0.97) return null;
+  if (mBright - mDark < 35 || brightFrac < 0.04 || brightFrac > 0.97) return [];
   const m = new Uint8Array(w * h);
   for (let i = 0; i < m.length; i++) m[i] = small[i]! > t ? 1 : 0;
   const lab = label({ width: w, height: h, data: m });
-  if (lab.components.length === 0) return null;
+  if (lab.components.length === 0) return [];
   const biggest = lab.components.reduce((a, b) => (b.area > a.area ? b : a));
-  // The sheet, with its holes (dark print, a shadowed corner inside it) filled.
-  const inv = new Uint8Array(w * h);
-  for (let i = 0; i < inv.length; i++) inv[i] = lab.labels[i] === biggest.label ? 0 : 1;
-  const holes = label({ width: w, height: h, data: inv });
-  const outside = new Set<number>();
-  for (const c of holes.components)
-    if (c.x0 === 0 || c.y0 === 0 || c.x1 === w - 1 || c.y1 === h - 1) outside.add(c.label);
-  const sheet = new Uint8Array(w * h);
-  for (let i = 0; i < sheet.length; i++) sheet[i] = holes.labels[i] && outside.has(holes.labels[i]!) ? 0 : 1;
-  return { mask: { width: w, height: h, data: sheet }, factor: f };
+  const sheets = lab.components.filter((c) => c.area >= Math.max(biggest.area * 0.25, total * 0.015));
+  return sheets.map((c) => {
+    // The sheet, with its holes (dark print, a shadowed corner inside it) filled.
+    const inv = new Uint8Array(w * h);
+    for (let i = 0; i < inv.length; i++) inv[i] = lab.labels[i] === c.label ? 0 : 1;
+    const holes = label({ width: w, height: h, data: inv });
+    const outside = new Set<number>();
+    for (const k of holes.components)
+      if (k.x0 === 0 || k.y0 === 0 || k.x1 === w - 1 || k.y1 === h - 1) outside.add(k.label);
+    const sheet = new Uint8Array(w * h);
+    for (let i = 0; i < sheet.length; i++)
+      sheet[i] = holes.labels[i] && outside.has(holes.labels[i]!) ? 0 : 1;
+    return { mask: { width: w, height: h, data: sheet }, factor: f };
+  });
 }

@@ -8,8 +8,8 @@ import type { DigitReader } from './ocr.js';
 import { pageRegion, paperNoise } from './page-region.js';
 import { pageQuality } from './quality.js';
 import type { BallotReading, PageReading } from './reading.js';
-import { readTable } from './read-table.js';
-import { rectifySheet } from './rectify.js';
+import { MIN_AUTO_CONFIDENCE, readTable } from './read-table.js';
+import { rectifySheets } from './rectify.js';
 
 export interface ImageReaderOptions {
   readonly longSide: number;
@@ -57,59 +57,72 @@ export async function readImage(
   const decoded = await decodeImage(bytes, opts);
   if (!decoded.ok) return { status: 'unreadable', reason: decoded.reason, detail: decoded.detail };
   const tDecode = performance.now();
-  const page = rectifySheet(decoded.bright, opts.longSide);
-  const { dark, level, lineLevel, q } = preparePage(page.bright);
-  const candidates = findTables(dark, lineLevel);
-  const tFind = performance.now();
   const ballots: { ballot: BallotReading; x: number; y: number; h: number }[] = [];
   const rejected: string[] = [];
-  const readBoxes: TableCandidate['bbox'][] = [];
-  const tryRead = async (cand: TableCandidate): Promise<void> => {
-    const res = await readTable(dark, cand, {
+  let quality = 0;
+  for (const page of rectifySheets(decoded.bright, opts.longSide)) {
+    const { dark, level, lineLevel, q } = preparePage(page.bright);
+    quality = Math.max(quality, q.quality);
+    const tPage = performance.now();
+    const candidates = findTables(dark, lineLevel);
+    const tFind = performance.now();
+    const readBoxes: TableCandidate['bbox'][] = [];
+    const ctx = {
       election,
       digits,
       textLevel: level,
       lineLevel,
       markLevel: Math.max(30, Math.round(level * 0.6)),
       quality: q.quality,
-    });
-    if (!res.ok) {
-      rejected.push(res.why);
-      return;
-    }
-    readBoxes.push(cand.bbox);
-    // The outline staff see is drawn on the original image: map the corners back
-    // through the sheet rectification and the decoding scale.
-    const region = res.ballot.region?.map((p) => {
-      const [x, y] = page.toPage(p);
-      return [Math.round(x / decoded.scale), Math.round(y / decoded.scale)] as const;
-    });
-    ballots.push({
-      ballot: {
-        ...res.ballot,
-        region: region ?? null,
-        evidence: {
-          ...res.ballot.evidence,
-          page: {
-            decodeMs: Math.round(tDecode - t0),
-            findMs: Math.round(tFind - tDecode),
-            scale: decoded.scale,
-            sheet: page.sheet?.map(([x, y]) => [Math.round(x), Math.round(y)]) ?? null,
+    };
+    const tryRead = async (cand: TableCandidate): Promise<void> => {
+      let res = await readTable(dark, cand, ctx);
+      // A table read with doubts about its rows may have been framed wrongly: read it
+      // again within the other guess of its corners and keep the more confident reading.
+      if (cand.otherQuad && (!res.ok || res.ballot.confidence < MIN_AUTO_CONFIDENCE)) {
+        const alt = await readTable(dark, { ...cand, quad: cand.otherQuad }, ctx);
+        if (alt.ok && (!res.ok || alt.ballot.confidence > res.ballot.confidence)) res = alt;
+      }
+      if (!res.ok) {
+        rejected.push(res.why);
+        return;
+      }
+      // Only a confident reading closes its area to the second (ridge) search.
+      if (res.ballot.confidence >= MIN_AUTO_CONFIDENCE) readBoxes.push(cand.bbox);
+      // The outline staff see is drawn on the original image: map the corners back
+      // through the sheet rectification and the decoding scale.
+      const region = (res.ballot.region ?? []).map((p) => {
+        const [x, y] = page.toPage(p);
+        return [Math.round(x / decoded.scale), Math.round(y / decoded.scale)] as const;
+      });
+      const box = bboxOf(region);
+      ballots.push({
+        ballot: {
+          ...res.ballot,
+          region,
+          evidence: {
+            ...res.ballot.evidence,
+            page: {
+              decodeMs: Math.round(tDecode - t0),
+              findMs: Math.round(tFind - tPage),
+              scale: decoded.scale,
+              sheet: page.sheet?.map(([x, y]) => [Math.round(x), Math.round(y)]) ?? null,
+            },
           },
         },
-      },
-      x: cand.bbox.x0,
-      y: cand.bbox.y0,
-      h: cand.bbox.y1 - cand.bbox.y0,
-    });
-  };
-  for (const cand of candidates) await tryRead(cand);
-  // Faint, blurred or hairline rules: search again with ridges, and read the grids that
-  // lie where no table has been read yet (a table read already is not read twice).
-  for (const cand of findFaintTables(dark)) {
-    const box = { x0: cand.bbox.x0, y0: cand.bbox.y0, x1: cand.bbox.x1, y1: cand.bbox.y1 };
-    if (readBoxes.some((b) => overlapShare(box, b) > 0.6)) continue;
-    await tryRead(cand);
+        x: box.x0,
+        y: box.y0,
+        h: box.y1 - box.y0,
+      });
+    };
+    for (const cand of candidates) await tryRead(cand);
+    // Faint, blurred or hairline rules: search again with ridges, and read the grids that
+    // lie where no table has been read yet (a table read already is not read twice).
+    for (const cand of findFaintTables(dark)) {
+      const box = { x0: cand.bbox.x0, y0: cand.bbox.y0, x1: cand.bbox.x1, y1: cand.bbox.y1 };
+      if (readBoxes.some((b) => overlapShare(box, b) > 0.6)) continue;
+      await tryRead(cand);
+    }
   }
   // One table found twice (a grid split by a gap in a blurred line gives two
   // overlapping candidates): keep the more confident reading of the overlap.
@@ -127,13 +140,13 @@ export async function readImage(
       notes: rejected.length === 0 ? ['no ruled table found'] : rejected.map((r) => `table rejected: ${r}`),
     };
   }
-  // Top to bottom; tables side by side (overlapping in height) left to right.
+  // Top to bottom on the photo; tables side by side (overlapping in height) left to right.
   ballots.sort((a, b) => {
     const overlap = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
     if (overlap > Math.min(a.h, b.h) * 0.5) return a.x - b.x;
     return a.y - b.y;
   });
-  return { status: 'ballots', ballots: ballots.map((b) => b.ballot), quality: q.quality };
+  return { status: 'ballots', ballots: ballots.map((b) => b.ballot), quality };
 }
 
 interface Rect {

@@ -1,6 +1,6 @@
 import type { Gray } from './gray.js';
 import { apply, homography, warp, type Point, type Quad } from './homography.js';
-import { sheetBlob } from './page-region.js';
+import { sheetBlobs } from './page-region.js';
 import { sheetQuad } from './sheet-quad.js';
 
 /** A page as the recognizer reads it, and the way back to the decoded image's pixels. */
@@ -13,19 +13,31 @@ export interface Rectified {
 }
 
 /**
- * Flatten a photographed sheet: when the photo shows the whole sheet of paper as a
- * quadrilateral against its surroundings, resample that quadrilateral into an upright
- * rectangle. Perspective and rotation by any angle are undone before the table search,
+ * Flatten photographed sheets: when the photo shows whole sheets of paper (a page, or
+ * two or three slips side by side) as quadrilaterals against their surroundings,
+ * resample each into an upright rectangle, read as a page of its own. Perspective and rotation by any angle are undone before the table search,
  * which then only has to cope with what is left (a slightly curved sheet, a few
  * degrees). A scan, or a photo without a clear sheet edge, passes through unchanged.
  */
-export function rectifySheet(bright: Gray, longSide: number): Rectified {
+export function rectifySheets(bright: Gray, longSide: number): Rectified[] {
   const identity: Rectified = { bright, toPage: (p) => p, sheet: null };
-  const blob = sheetBlob(bright);
-  if (!blob) return identity;
-  const q = sheetQuad(blob.mask);
-  if (!q) return identity;
-  const f = blob.factor;
+  const blobs = sheetBlobs(bright);
+  if (blobs.length === 0) return [identity];
+  const quads = blobs.map((b) => sheetQuad(b.mask));
+  // Every sheet must be a clean quadrilateral; otherwise read the photo as it is (the
+  // page search then masks out what is not paper).
+  if (quads.some((q) => q === null)) return [identity];
+  const out: Rectified[] = [];
+  for (let i = 0; i < blobs.length; i++) {
+    const r = rectifyQuad(bright, quads[i]!, blobs[i]!.factor, longSide);
+    if (!r) return [identity];
+    out.push(r);
+  }
+  return out;
+}
+
+/** Resample one sheet, given by its corners in a mask `f` times smaller than `bright`. */
+function rectifyQuad(bright: Gray, q: Quad, f: number, longSide: number): Rectified | null {
   const up = (p: Point): Point => [p[0] * f + (f - 1) / 2, p[1] * f + (f - 1) / 2];
   const full = q.map(up) as unknown as Quad;
   // Pull the corners a little inwards so the sheet's own edge (dark against the desk)
@@ -48,7 +60,7 @@ export function rectifySheet(bright: Gray, longSide: number): Rectified {
     [0, h - 1],
   ];
   const back = homography(rect, inset);
-  if (!back) return identity;
+  if (!back) return null;
   return {
     bright: warp(bright, inset, w, h, 0, 255),
     toPage: (p) => apply(back, p[0], p[1]),

@@ -2,7 +2,7 @@ import type { Mask } from './gray.js';
 import type { Point, Quad } from './homography.js';
 
 /**
- * The four corners of a sheet of paper from its mask (see `sheetBlob`), in the mask's
+ * The four corners of a sheet of paper from its mask (see `sheetBlobs`), in the mask's
  * pixel coordinates, ordered clockwise from the corner nearest the image's top-left.
  *
  * A phone photo shows the sheet as a quadrilateral (perspective, rotation at any
@@ -35,7 +35,7 @@ export function sheetQuad(mask: Mask): Quad | null {
       if (edge) boundary.push([x, y]);
     }
   }
-  if (area < w * h * 0.15 || boundary.length < 16) return null;
+  if (area < w * h * 0.012 || boundary.length < 16) return null;
   const hull = convexHull(boundary);
   if (hull.length < 4) return null;
   const corners = largestQuad(hull);
