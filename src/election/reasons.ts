@@ -18,6 +18,7 @@ export const REASONS = {
   ocr_disagrees: { zh: '文字识别与版面不一致', en: 'OCR disagrees with table geometry', scope: 'review' },
   table_incomplete: { zh: '表格不完整(部分在画面外)', en: 'Table partly out of frame', scope: 'review' },
   low_quality: { zh: '图像质量差', en: 'Poor image quality', scope: 'review' },
+  layout_uncertain: { zh: '表格栏目无法确定', en: 'Table columns unclear', scope: 'review' },
   unknown_item: { zh: '出现未知序号', en: 'Unknown item number', scope: 'review' },
   duplicate_item: { zh: '序号重复', en: 'Item number read twice', scope: 'review' },
   mark_outside_cell: { zh: '投票栏外有勾选痕迹', en: 'Mark outside the vote column', scope: 'review' },
@@ -55,6 +56,7 @@ export type ReviewReason =
   | 'ocr_disagrees'
   | 'table_incomplete'
   | 'low_quality'
+  | 'layout_uncertain'
   | 'unknown_item'
   | 'duplicate_item'
   | 'mark_outside_cell';

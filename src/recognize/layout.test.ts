@@ -41,6 +41,15 @@ describe('guessLayout', () => {
     expect(g.halves).toEqual([{ serial: 0, name: 1, vote: 2 }]);
   });
 
+  it('flags a column claimed by two halves (the rule before a vote column was missed)', () => {
+    // serial | name+vote (merged) | serial | name | vote
+    const merged = [70, 570, 70, 480, 90];
+    const rows = Array.from({ length: 5 }, () => merged.map(() => true));
+    const g = guessLayout(merged, rows)!;
+    expect(g.sharedColumn).toBe(true);
+    expect(guessLayout(widths, occ([[1], [3]]))!.sharedColumn).toBe(false);
+  });
+
   it('gives up when no column is wider than the others', () => {
     expect(guessLayout([80, 80, 80], [[true, true, true]])).toBeNull();
   });

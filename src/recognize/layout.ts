@@ -16,6 +16,11 @@ export interface LayoutGuess {
   readonly upsideDown: boolean;
   /** How clearly the occupancy pattern told serial from vote columns (0..1). */
   readonly orientationMargin: number;
+  /**
+   * Two halves claim one column (one's vote column is the next one's serial column):
+   * a rule between a name and a vote column was missed, and the roles are a guess.
+   */
+  readonly sharedColumn: boolean;
 }
 
 /**
@@ -57,7 +62,9 @@ export function guessLayout(
       upsideDown ? { serial: n + 1, name: n, vote: n - 1 } : { serial: n - 1, name: n, vote: n + 1 },
     );
   }
-  return { halves, upsideDown, orientationMargin: Math.min(1, Math.abs(vote) / pairs) };
+  const used = halves.flatMap((h) => [h.serial, h.name, h.vote]);
+  const sharedColumn = new Set(used).size < used.length;
+  return { halves, upsideDown, orientationMargin: Math.min(1, Math.abs(vote) / pairs), sharedColumn };
 }
 
 /** Mirror a layout found on an upside-down table into the coordinates of the table turned upright. */

@@ -22,6 +22,8 @@ export interface CellScore {
    * place must not vanish: enough of it sends the cell to a person.
    */
   readonly strayScore: number;
+  /** Ink of strokes given to another cell that lies inside this cell's inner box, per unit of mark area. */
+  readonly spillInScore: number;
 }
 
 export interface MarkScoring {
@@ -133,8 +135,63 @@ export function scoreVoteCells(
         cellAt[y * w + x] = k;
     }
   });
-  const lab = label({ width: w, height: h, data: ink });
-  const n = lab.components.length;
+  const raw = label({ width: w, height: h, data: ink });
+  // Pieces of one tick that a horizontal rule cuts apart (its pixels are wiped from the
+  // ink) are one stroke: a piece ending just above a rule joins a piece starting just
+  // below it a little to either side, as a slanted stroke crosses a thick rule. The
+  // joining above only bridges where the stroke itself crosses; this one bridges the
+  // slant too.
+  const parent = new Int32Array(raw.components.length + 1).map((_, i) => i);
+  const find = (a: number): number => {
+    while (parent[a] !== a) {
+      parent[a] = parent[parent[a]!]!;
+      a = parent[a]!;
+    }
+    return a;
+  };
+  const side = Math.max(3, Math.round(rowHeight * 0.2));
+  for (let x = 0; x < w; x++) {
+    let y = 0;
+    while (y < h) {
+      const i = y * w + x;
+      if (!lines.data[i] || !band[i]) {
+        y++;
+        continue;
+      }
+      const y0 = y;
+      while (y < h && lines.data[y * w + x]) y++;
+      // A rule crossed across its thickness; a long run is a vertical rule, not crossed here.
+      if (y - y0 > reach2 || y0 === 0 || y >= h) continue;
+      let above = 0;
+      let below = 0;
+      for (let d = 0; d <= side && !(above && below); d++) {
+        for (const xx of d === 0 ? [x] : [x - d, x + d]) {
+          if (xx < 0 || xx >= w) continue;
+          if (!above) above = raw.labels[(y0 - 1) * w + xx]!;
+          if (!below) below = raw.labels[y * w + xx]!;
+        }
+      }
+      if (above && below) {
+        const ra = find(above);
+        const rb = find(below);
+        if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+      }
+    }
+  }
+  const merged = new Map<number, { area: number; x0: number; y0: number; x1: number; y1: number }>();
+  raw.components.forEach((c) => {
+    const r = find(c.label);
+    const m = merged.get(r);
+    if (!m) merged.set(r, { area: c.area, x0: c.x0, y0: c.y0, x1: c.x1, y1: c.y1 });
+    else {
+      m.area += c.area;
+      m.x0 = Math.min(m.x0, c.x0);
+      m.y0 = Math.min(m.y0, c.y0);
+      m.x1 = Math.max(m.x1, c.x1);
+      m.y1 = Math.max(m.y1, c.y1);
+    }
+  });
+  const lab = { labels: raw.labels.map((l) => (l ? find(l) : 0)), stroke: (l: number) => merged.get(l)! };
   const inCell = new Map<number, number>();
   const innerCount = new Map<number, number>();
   for (let y = 0; y < h; y++) {
@@ -163,6 +220,7 @@ export function scoreVoteCells(
   }
   const ink2 = new Float64Array(cells.length);
   const strayInk = new Float64Array(cells.length);
+  const overInk = new Float64Array(cells.length);
   const strokes = new Int32Array(cells.length);
   const spills = new Uint8Array(cells.length);
   const boxes = cells.map(() => ({ x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity }));
@@ -170,7 +228,7 @@ export function scoreVoteCells(
   let residues = 0;
   const minExtent = Math.max(3, rowHeight * 0.18);
   for (const [l, { k, count }] of best) {
-    const c = lab.components[l - 1]!;
+    const c = lab.stroke(l);
     const extent = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
     // Specks (photocopy dust, JPEG noise) are too small to be a tick.
     if (extent < minExtent) continue;
@@ -200,9 +258,18 @@ export function scoreVoteCells(
     bb.y0 = Math.min(bb.y0, c.y0);
     bb.x1 = Math.max(bb.x1, c.x1);
     bb.y1 = Math.max(bb.y1, c.y1);
-    if (count < c.area) spills[k] = 1;
+    if (count < c.area) {
+      spills[k] = 1;
+      // The part of this stroke inside other vote cells. The tip of a tick reaching over
+      // the rule is a small part of it; a third or more is rather a second tick drawn in
+      // the next row and touching this one, which a person must see.
+      for (let j = 0; j < cells.length; j++) {
+        if (j === k) continue;
+        const px = innerCount.get(l * (cells.length + 1) + j);
+        if (px && px >= c.area * 0.3) overInk[j]! += px;
+      }
+    }
   }
-  void n;
   const out: CellScore[] = cells.map((_, k) => {
     const b = inner[k]!;
     let filled = 0;
@@ -223,6 +290,7 @@ export function scoreVoteCells(
       spills: spills[k] === 1,
       density: bbArea > 0 && !bbSmall ? ink2[k]! / bbArea : 0,
       strayScore: strayInk[k]! / markArea,
+      spillInScore: overInk[k]! / markArea,
     };
   });
   return { cells: out, strayStrokes: stray, lineResidues: residues };

@@ -73,6 +73,7 @@ interface Analysis {
   readonly halves: readonly Half[];
   readonly rowMap: RowMap;
   readonly orientationMargin: number;
+  readonly sharedColumn: boolean;
 }
 
 async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableContext): Promise<SerialCell[]> {
@@ -171,11 +172,23 @@ async function analyse(g0: TableGrid, ctx: TableContext): Promise<Analysis | { w
     if (fl) {
       const fm = mapRows(await readSerials(flipped, fl.halves, ctx), fl.halves.length);
       if (fm.agreeing > rowMap.agreeing + 2 && fm.agreeing >= fm.read * 0.6) {
-        return { grid: flipped, halves: fl.halves, rowMap: fm, orientationMargin: 0 };
+        return {
+          grid: flipped,
+          halves: fl.halves,
+          rowMap: fm,
+          orientationMargin: 0,
+          sharedColumn: fl.sharedColumn,
+        };
       }
     }
   }
-  return { grid: g, halves: layout.halves, rowMap, orientationMargin: layout.orientationMargin };
+  return {
+    grid: g,
+    halves: layout.halves,
+    rowMap,
+    orientationMargin: layout.orientationMargin,
+    sharedColumn: layout.sharedColumn,
+  };
 }
 
 /**
@@ -283,7 +296,8 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     const d0 = decide(cs.score, cs.fill, thresholds, cs.density);
     // An empty reading next to a sizeable stroke that could not be placed is not sure.
     const d: ReturnType<typeof decide> =
-      d0.decision === 'unmarked' && cs.strayScore >= thresholds.marginal
+      d0.decision === 'unmarked' &&
+      (cs.strayScore >= thresholds.marginal || cs.spillInScore >= thresholds.definite * 0.5)
         ? { decision: 'uncertain', note: 'marginal' }
         : d0;
     const box = voteBoxes[k]!;
@@ -331,6 +345,20 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
         (rowMap.conflicts.length ? ` (${rowMap.conflicts.map(([s, o]) => `${s}→${o}`).join(', ')})` : ''),
     );
   }
+  if (found.sharedColumn) {
+    doubts.add('layout_uncertain');
+    notes.push('one column serves as the vote column of one half and the serial column of the next');
+  }
+  // A vote column ticked in every row of a half is more likely a column of serial numbers
+  // or text taken for the vote column (a missed rule) than a voter ticking everything.
+  const decisionOf = new Map(items.map((it) => [it.number, it.decision] as const));
+  halves.forEach((_, hIdx) => {
+    const slots = rowMap.slots.filter((sl) => sl.half === hIdx);
+    if (slots.length >= 4 && slots.every((sl) => decisionOf.get(sl.number) === 'marked')) {
+      doubts.add('layout_uncertain');
+      notes.push(`every row of half ${hIdx + 1} reads as ticked`);
+    }
+  });
   if (cand.touchesEdge) {
     doubts.add('table_incomplete');
     notes.push('the table reaches the edge of the image');
