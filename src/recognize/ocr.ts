@@ -44,6 +44,9 @@ export class DigitReader {
     await worker.setParameters({
       tessedit_char_whitelist: '0123456789',
       tessedit_pageseg_mode: PSM.SINGLE_LINE,
+      // Leptonica prints histogram dumps for some strips; they would interleave with the
+      // JSON log lines on stderr.
+      debug_file: '/dev/null',
     });
     return new DigitReader(worker);
   }
@@ -54,6 +57,8 @@ export class DigitReader {
    * horizontal extent so the caller can tell which cell each came from.
    */
   async words(strip: Gray): Promise<OcrWord[]> {
+    // Nothing inked (a blank strip): nothing to read, skip the call.
+    if (strip.width === 0 || strip.height === 0 || !strip.data.some((v) => v >= 40)) return [];
     const pad = 10;
     const res = await this.worker.recognize(toPgm(strip, pad), {}, { blocks: true, text: false });
     const out: OcrWord[] = [];
