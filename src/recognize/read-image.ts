@@ -117,7 +117,10 @@ export async function readImage(
     };
     for (const cand of candidates) await tryRead(cand);
     // Faint, blurred or hairline rules: search again with ridges, and read the grids that
-    // lie where no table has been read yet (a table read already is not read twice).
+    // lie where no table has been read yet (a table read already is not read twice). A
+    // sheet where every grid found was read with confidence is printed well enough for
+    // the ink search; the second one would cost time and find nothing new.
+    if (candidates.length > 0 && readBoxes.length === candidates.length) continue;
     for (const cand of findFaintTables(dark)) {
       const box = { x0: cand.bbox.x0, y0: cand.bbox.y0, x1: cand.bbox.x1, y1: cand.bbox.y1 };
       if (readBoxes.some((b) => overlapShare(box, b) > 0.6)) continue;
