@@ -7,14 +7,19 @@
  *                              [--filter capture=photo] [--filter tag=exif]
  *                              [--workers 2] [--no-pool] [--json]
  *
- * Accuracy comes from one recognizer in this thread (so per-page times are one
- * core); throughput from the worker pool over the same pages.
+ * Accuracy comes from one recognizer in a child process (so per-page times are
+ * one core, and that process's peak RSS is the recognizer's own, not the
+ * bench's); throughput from the worker pool, in this process, over the same
+ * pages. Pages are extracted one file at a time just before they are read, and
+ * only scores are kept, so the bench process's RSS is mostly the pool's.
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { Command } from 'commander';
 import { limitsSchema } from '../src/config/schema.js';
 import type { Election } from '../src/election/election.js';
@@ -23,8 +28,9 @@ import { extractPages } from '../src/extract/extract.js';
 import type { Page } from '../src/extract/page.js';
 import { stopPdfReader } from '../src/extract/pdf.js';
 import { createRecognizerPool } from '../src/recognize/pool.js';
-import { createRecognizer, RECOGNIZER_VERSION } from '../src/recognize/recognizer.js';
+import { RECOGNIZER_VERSION } from '../src/recognize/recognizer.js';
 import type { PageReading } from '../src/recognize/reading.js';
+import type { FromReader, ToReader } from './fixtures/one-core-reader.js';
 import { scorePage, summarize, type Figures, type PageScore } from './fixtures/score.js';
 import type { FileTruth, Manifest } from './fixtures/truth.js';
 
@@ -71,12 +77,12 @@ const log = (line: string): void => {
   else console.log(line);
 };
 
-/** A fingerprint of the generator's code (not the scoring): a changed generator must not be benchmarked on a stale set. */
+/** A fingerprint of the generator's code (not the scoring or the bench's reader): a changed generator must not be benchmarked on a stale set. */
 function generatorHash(): string {
   const h = createHash('sha256');
   const dir = 'scripts/fixtures';
   for (const f of readdirSync(dir).sort())
-    if (f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'score.ts')
+    if (f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'score.ts' && f !== 'one-core-reader.ts')
       h.update(f).update(readFileSync(join(dir, f)));
   h.update(readFileSync('scripts/make-fixtures.ts'));
   return h.digest('hex').slice(0, 16);
@@ -168,33 +174,93 @@ function keep(f: FileTruth, filters: readonly string[]): boolean {
 interface Job {
   readonly file: FileTruth;
   readonly pageIndex: number;
-  readonly page: Page | null;
-  readonly failure: string | null;
 }
 
-/** Extract pages the way the service does; a file that yields fewer pages than the truth is scored as missing pages. */
-async function jobsFor(dir: string, files: readonly FileTruth[], limit: number): Promise<Job[]> {
-  const limits = limitsSchema.parse({});
-  const jobs: Job[] = [];
-  for (const file of files) {
-    if (jobs.length >= limit) break;
-    const data = await readFile(join(dir, file.file));
-    const res = await extractPages(data, file.file, limits);
-    file.pages.forEach((_, i) => {
-      if (!res.ok)
-        jobs.push({ file, pageIndex: i, page: null, failure: `extract: ${res.reason} ${res.detail}` });
-      else {
-        const page = res.pages[i];
-        jobs.push({
-          file,
-          pageIndex: i,
-          page: page ?? null,
-          failure: page ? null : `extract gave ${res.pages.length} pages, truth has ${file.pages.length}`,
-        });
-      }
+/** One job per page of the truth (so a file that yields fewer pages is scored as missing pages), up to the limit. */
+function jobsFor(files: readonly FileTruth[], limit: number): Job[] {
+  return files.flatMap((file) => file.pages.map((_, pageIndex) => ({ file, pageIndex }))).slice(0, limit);
+}
+
+/**
+ * Extract one file's pages the way the service does, just before they are read,
+ * so the bench never holds more than one file's pages.
+ */
+async function extractFile(
+  dir: string,
+  file: FileTruth,
+): Promise<{ pages: readonly Page[]; failure: null } | { pages: null; failure: string }> {
+  const res = await extractPages(await readFile(join(dir, file.file)), file.file, limitsSchema.parse({}));
+  return res.ok
+    ? { pages: res.pages, failure: null }
+    : { pages: null, failure: `extract: ${res.reason} ${res.detail}` };
+}
+
+/**
+ * The one-core reader in a child process (scripts/fixtures/one-core-reader.ts):
+ * pages go one at a time, readings come back without their images.
+ */
+interface OneCoreReader {
+  readonly startupMs: number;
+  readonly startupRssMb: number;
+  read(n: number, page: Page): Promise<{ reading: PageReading; ms: number }>;
+  /** Closes the recognizer and returns the child's peak RSS in MB. */
+  close(): Promise<number>;
+  /** Stops the child at once (the bench failed). */
+  abort(): void;
+}
+
+async function startOneCoreReader(election: Election): Promise<OneCoreReader> {
+  const child = fork('scripts/fixtures/one-core-reader.ts', [], {
+    execArgv: ['--import', 'tsx'],
+    serialization: 'advanced',
+    // Anything the recognizer's libraries print must not land in --json's stdout.
+    stdio: ['ignore', opts.json ? 2 : 'inherit', 'inherit', 'ipc'],
+  });
+  let pending: { resolve: (m: FromReader) => void; reject: (e: Error) => void } | null = null;
+  let exited: Error | null = null;
+  child.on('message', (m: FromReader) => {
+    const p = pending;
+    pending = null;
+    p?.resolve(m);
+  });
+  const exit = new Promise<void>((resolve) =>
+    child.on('exit', (code, signal) => {
+      exited = new Error(`one-core reader exited (${signal ?? code})`);
+      pending?.reject(exited);
+      pending = null;
+      resolve();
+    }),
+  );
+  const ask = (msg: ToReader): Promise<FromReader> =>
+    new Promise((resolve, reject) => {
+      if (exited) return reject(exited);
+      pending = { resolve, reject };
+      child.send(msg);
     });
-  }
-  return jobs.slice(0, limit);
+  const ready = await ask({ type: 'start', election });
+  if (ready.type !== 'ready') throw new Error(`one-core reader: expected ready, got ${ready.type}`);
+  return {
+    startupMs: ready.startupMs,
+    startupRssMb: ready.startupRssMb,
+    async read(n, page) {
+      const m = await ask({ type: 'page', n, page });
+      if (m.type !== 'read' || m.n !== n)
+        throw new Error(`one-core reader: expected page ${n}, got ${m.type}`);
+      return { reading: m.reading, ms: m.ms };
+    },
+    async close() {
+      const m = await ask({ type: 'done' });
+      if (m.type !== 'closed') throw new Error(`one-core reader: expected closed, got ${m.type}`);
+      // It exits by itself once the recognizer is closed; do not wait forever on a stray handle.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exit;
+      clearTimeout(timer);
+      return m.peakRssMb;
+    },
+    abort() {
+      child.kill('SIGKILL');
+    },
+  };
 }
 
 function pct(v: number | null): string {
@@ -251,49 +317,79 @@ async function main(): Promise<void> {
   const { dir, manifest } = await ensureSet();
   const files = manifest.files.filter((f) => keep(f, opts.filter));
   const limit = opts.limit ? Number(opts.limit) : Number.POSITIVE_INFINITY;
-  const jobs = await jobsFor(dir, files, limit);
-  // All pages are extracted up front; the PDF reader process would otherwise keep this script alive.
-  stopPdfReader();
+  const jobs = jobsFor(files, limit);
   log(
     `${jobs.length} pages from ${new Set(jobs.map((j) => j.file.file)).size} files; recognizer ${RECOGNIZER_VERSION}`,
   );
-
-  // One core: a recognizer in this thread, pages one after another.
-  let t = performance.now();
-  const single = await createRecognizer(election);
-  const startupMs = performance.now() - t;
-  const scores: PageScore[] = [];
-  const readings: (PageReading | null)[] = [];
-  for (const [n, job] of jobs.entries()) {
-    const truth = job.file.pages[job.pageIndex];
-    if (!truth) throw new Error(`${job.file.file}: no truth for page ${job.pageIndex + 1}`);
-    if (!job.page) {
-      scores.push(
-        scorePage(
-          election,
-          job.file,
-          truth,
-          {
-            status: job.failure?.startsWith('extract:') ? 'extract_failed' : 'missing_page',
-            detail: job.failure ?? '',
-          },
-          null,
-        ),
-      );
-      readings.push(null);
-      continue;
-    }
-    t = performance.now();
-    const reading = await single.read(job.page);
-    const ms = performance.now() - t;
-    readings.push(reading);
-    scores.push(scorePage(election, job.file, truth, reading, ms));
-    if ((n + 1) % 25 === 0) log(`  ${n + 1}/${jobs.length} pages read`);
+  // The pool run reads the same pages again; they wait on disk rather than all in memory.
+  const cacheDir = opts.pool ? await mkdtemp(join(tmpdir(), 'bench-recognize-')) : null;
+  try {
+    return await benchmark(election, dir, manifest, jobs, cacheDir);
+  } finally {
+    if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
   }
-  await single.close();
+}
+
+async function benchmark(
+  election: Election,
+  dir: string,
+  manifest: Manifest,
+  jobs: readonly Job[],
+  cacheDir: string | null,
+): Promise<void> {
+  // One core: one recognizer in a child process, pages one after another, each
+  // extracted (here, in the parent) just before it is read.
+  const single = await startOneCoreReader(election);
+  const startupMs = single.startupMs;
+  const scores: PageScore[] = [];
+  /** Per job, the one-core reading without timings (as JSON) for the pool to match; null for a page never read. */
+  const singleKeys: (string | null)[] = [];
+  let rssRecognizerMb: number;
+  try {
+    let current = null as { file: FileTruth; extracted: Awaited<ReturnType<typeof extractFile>> } | null;
+    for (const [n, job] of jobs.entries()) {
+      const truth = job.file.pages[job.pageIndex];
+      if (!truth) throw new Error(`${job.file.file}: no truth for page ${job.pageIndex + 1}`);
+      if (current?.file !== job.file)
+        current = { file: job.file, extracted: await extractFile(dir, job.file) };
+      const { pages, failure } = current.extracted;
+      const page = pages?.[job.pageIndex];
+      if (!page) {
+        scores.push(
+          scorePage(
+            election,
+            job.file,
+            truth,
+            failure !== null
+              ? { status: 'extract_failed', detail: failure }
+              : {
+                  status: 'missing_page',
+                  detail: `extract gave ${pages.length} pages, truth has ${job.file.pages.length}`,
+                },
+            null,
+          ),
+        );
+        singleKeys.push(null);
+        continue;
+      }
+      if (cacheDir) await writeFile(join(cacheDir, `${n}.bin`), serialize(page));
+      const { reading, ms } = await single.read(n, page);
+      // Only the score and the comparison key outlive this iteration.
+      singleKeys.push(JSON.stringify(stripTimes(reading)));
+      scores.push(scorePage(election, job.file, truth, reading, ms));
+      if ((n + 1) % 25 === 0) log(`  ${n + 1}/${jobs.length} pages read`);
+    }
+    rssRecognizerMb = await single.close();
+  } catch (err) {
+    single.abort();
+    throw err;
+  } finally {
+    // All pages are extracted; the PDF reader process would otherwise keep this script alive.
+    stopPdfReader();
+  }
   const rssSingleMb = process.resourceUsage().maxRSS / 1024;
 
-  // Both cores: the pool the daemon uses, all pages in flight.
+  // Both cores: the pool the daemon uses, in this process, kept full of pages.
   let pool: {
     workers: number;
     startupMs: number;
@@ -301,23 +397,35 @@ async function main(): Promise<void> {
     disagreements: number;
     differing: string[];
   } | null = null;
-  if (opts.pool) {
+  if (cacheDir) {
     const workers = Number(opts.workers);
-    t = performance.now();
+    let t = performance.now();
     const p = await createRecognizerPool(election, { workers });
     const poolStartup = performance.now() - t;
-    const withPages = jobs.map((j, i) => ({ j, i })).filter((x) => x.j.page);
+    const withPages = singleKeys.flatMap((k, i) => (k === null ? [] : [i]));
+    const differingAt: number[] = [];
+    let next = 0;
+    // As many pages in flight as the pool takes (its threads plus its default queue of 4 per thread), each
+    // loaded from disk just before it is handed over; a reading is compared and dropped as it comes back.
+    const feed = async (): Promise<void> => {
+      for (let k = next++; k < withPages.length; k = next++) {
+        const i = withPages[k] as number;
+        const page = deserialize(await readFile(join(cacheDir, `${i}.bin`))) as Page;
+        const r = await p.read(page);
+        // The pool must read exactly what one thread reads; anything else is a bug worth seeing.
+        if (JSON.stringify(stripTimes(r)) !== singleKeys[i]) differingAt.push(i);
+      }
+    };
     t = performance.now();
-    const results = await Promise.all(withPages.map((x) => p.read(x.j.page as Page)));
+    await Promise.all(Array.from({ length: workers * 5 }, feed));
     const wall = performance.now() - t;
     await p.close();
-    // The pool must read exactly what one thread reads; anything else is a bug worth seeing.
-    const differing = results.flatMap((r, k) => {
-      const job = withPages[k];
-      if (!job) return [];
-      const same = JSON.stringify(stripTimes(r)) === JSON.stringify(stripTimes(readings[job.i] ?? null));
-      return same ? [] : [`${job.j.file.file} p${job.j.pageIndex + 1}`];
-    });
+    const differing = differingAt
+      .sort((x, y) => x - y)
+      .flatMap((i) => {
+        const job = jobs[i];
+        return job ? [`${job.file.file} p${job.pageIndex + 1}`] : [];
+      });
     pool = {
       workers,
       startupMs: poolStartup,
@@ -345,6 +453,11 @@ async function main(): Promise<void> {
     overall,
     startupMs,
     pool,
+    /** Peak RSS of the one-core reader's own process: the recognizer reading one page at a time. */
+    recognizerPeakRssMb: rssRecognizerMb,
+    /** RSS of that process once the recognizer has started, before the first page. */
+    recognizerStartupRssMb: single.startupRssMb,
+    /** Peak RSS of the bench process (extraction, scoring, pool threads), after the one-core run and at the end. */
     rssSingleMb,
     peakRssMb,
     byCapture,
@@ -391,7 +504,10 @@ async function main(): Promise<void> {
     );
   }
   console.log(
-    `peak RSS                      ${peakRssMb.toFixed(0)} MB (${rssSingleMb.toFixed(0)} MB after the one-core run)`,
+    `peak RSS (recognizer, one core) ${rssRecognizerMb.toFixed(0)} MB (its own process, one page at a time; ${single.startupRssMb.toFixed(0)} MB after start-up)`,
+  );
+  console.log(
+    `peak RSS (bench process)      ${peakRssMb.toFixed(0)} MB (extraction and scoring${pool ? `, ${pool.workers} pool threads` : ''}; ${rssSingleMb.toFixed(0)} MB after the one-core run)`,
   );
   console.log('');
   console.log(HEADER);
