@@ -363,5 +363,16 @@ describe('benchmark scoring of several slips of one kind', () => {
     const oneOfTwo = scoreBallots(election, [t([2, 5])], [read([7]), read([2, 5])]);
     expect(oneOfTwo.find((b) => b.match === 'matched')).toMatchObject({ autoWrong: false });
     expect(oneOfTwo.filter((b) => b.match === 'extra')).toHaveLength(1);
+    // Three slips, the first not found: the two readings pair with the slips they agree with.
+    const twoOfThree = scoreBallots(
+      election,
+      [t([1, 4]), t([1, 2]), t([3, 8])],
+      [read([1, 2]), read([3, 8])],
+    );
+    expect(twoOfThree.filter((b) => b.match === 'matched' && !b.autoWrong)).toHaveLength(2);
+    expect(twoOfThree.filter((b) => b.match === 'missing')).toHaveLength(1);
+    // More slips than a reading of them: the one reading pairs with the slip it agrees with.
+    const oneOfTwoSlips = scoreBallots(election, [t([1]), t([4])], [read([4])]);
+    expect(oneOfTwoSlips.find((b) => b.match === 'matched')).toMatchObject({ autoWrong: false });
   });
 });

@@ -143,19 +143,20 @@ function isSmooth(ys: Float32Array): boolean {
 }
 
 /**
- * The rule as a smooth cubic through its traced heights, refitted without the points
- * that sit more than 1.5 px off the first fit. Paper bends smoothly; a bump where a
- * tick crosses the rule or a character touches it is not a bend and must not move
- * the rows around it.
+ * The rule as a smooth parabola through its traced heights, refitted without the
+ * points that sit more than 1.5 px off the first fit. Paper bends smoothly; a bump where
+ * a tick crosses the rule or a character touches it is not a bend and must not move the
+ * rows around it. (A cubic follows such bumps at the ends of a rule, where nothing
+ * holds it, and bends the rows there.)
  */
 function smoothFit(ys: Float32Array): Float32Array {
   const n = ys.length;
   let use = new Uint8Array(n).fill(1);
-  let coef = cubicFit(ys, use);
+  let coef = polyFit(ys, use);
   if (!coef) return ys;
   const at = (c: readonly number[], i: number): number => {
     const t = (2 * i) / Math.max(1, n - 1) - 1;
-    return c[0]! + t * (c[1]! + t * (c[2]! + t * c[3]!));
+    return c[0]! + t * (c[1]! + t * c[2]!);
   };
   const keep = new Uint8Array(n);
   let kept = 0;
@@ -167,40 +168,41 @@ function smoothFit(ys: Float32Array): Float32Array {
   }
   if (kept >= n * 0.5) {
     use = keep;
-    coef = cubicFit(ys, use) ?? coef;
+    coef = polyFit(ys, use) ?? coef;
   }
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = at(coef, i);
   return out;
 }
 
-/** Least-squares cubic in t = -1..1 over the points marked in `use`; null when singular. */
-function cubicFit(ys: Float32Array, use: Uint8Array): number[] | null {
+/** Least-squares parabola in t = -1..1 over the points marked in `use`; null when singular. */
+function polyFit(ys: Float32Array, use: Uint8Array): number[] | null {
   const n = ys.length;
-  const m = [new Float64Array(4), new Float64Array(4), new Float64Array(4), new Float64Array(4)];
-  const r = new Float64Array(4);
+  const D = 3;
+  const m = Array.from({ length: D }, () => new Float64Array(D));
+  const r = new Float64Array(D);
   for (let i = 0; i < n; i++) {
     if (!use[i]) continue;
     const t = (2 * i) / Math.max(1, n - 1) - 1;
-    const p = [1, t, t * t, t * t * t];
-    for (let a = 0; a < 4; a++) {
+    const p = [1, t, t * t];
+    for (let a = 0; a < D; a++) {
       r[a]! += p[a]! * ys[i]!;
-      for (let b = 0; b < 4; b++) m[a]![b]! += p[a]! * p[b]!;
+      for (let b = 0; b < D; b++) m[a]![b]! += p[a]! * p[b]!;
     }
   }
-  // Gaussian elimination with partial pivoting on the 4x4 normal equations.
-  for (let c = 0; c < 4; c++) {
+  // Gaussian elimination with partial pivoting on the normal equations.
+  for (let c = 0; c < D; c++) {
     let piv = c;
-    for (let k = c + 1; k < 4; k++) if (Math.abs(m[k]![c]!) > Math.abs(m[piv]![c]!)) piv = k;
+    for (let k = c + 1; k < D; k++) if (Math.abs(m[k]![c]!) > Math.abs(m[piv]![c]!)) piv = k;
     if (Math.abs(m[piv]![c]!) < 1e-9) return null;
     [m[c], m[piv]] = [m[piv]!, m[c]!];
     [r[c], r[piv]] = [r[piv]!, r[c]!];
-    for (let k = 0; k < 4; k++) {
+    for (let k = 0; k < D; k++) {
       if (k === c) continue;
       const f = m[k]![c]! / m[c]![c]!;
-      for (let j = c; j < 4; j++) m[k]![j]! -= f * m[c]![j]!;
+      for (let j = c; j < D; j++) m[k]![j]! -= f * m[c]![j]!;
       r[k]! -= f * r[c]!;
     }
   }
-  return [0, 1, 2, 3].map((i) => r[i]! / m[i]![i]!);
+  return Array.from({ length: D }, (_, i) => r[i]! / m[i]![i]!);
 }

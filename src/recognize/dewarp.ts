@@ -34,7 +34,7 @@ function straightenAlong(img: Gray, rules: RuleFinder, maxThick: number): Gray {
   const narrow = maxPoolX2(thin);
   const curves = traceCurves(
     narrow,
-    Math.round(narrow.width * 0.45),
+    Math.round(narrow.width * 0.7),
     Math.max(2, Math.round(maxThick / 2)),
   ).map((c) => widened(c));
   const knots = usableCurves(curves, img.width);

@@ -21,6 +21,13 @@ export function linesFromProfile(
 ): Line[] {
   const lines: Line[] = [];
   const n = profile.length;
+  // Every column crosses the horizontal rules (and every row the vertical ones): that
+  // floor, thick with many heavy rules, is not a line; measure above it.
+  const sorted = Array.from(profile).sort((a, b) => a - b);
+  const floor = sorted[Math.floor(n / 2)] ?? 0;
+  const above = Array.from(profile, (v) => Math.max(0, v - floor));
+  profile = above;
+  extent = Math.max(1, extent - floor);
   let i = 0;
   while (i < n) {
     if (profile[i]! < extent * minFraction) {

@@ -221,12 +221,18 @@ export function scoreVoteCells(
   const ink2 = new Float64Array(cells.length);
   const strayInk = new Float64Array(cells.length);
   const overInk = new Float64Array(cells.length);
+  const spilling: { l: number; k: number; area: number }[] = [];
   const strokes = new Int32Array(cells.length);
   const spills = new Uint8Array(cells.length);
   const boxes = cells.map(() => ({ x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity }));
   let stray = 0;
   let residues = 0;
   const minExtent = Math.max(3, rowHeight * 0.18);
+  // Ink of a stroke not counted anywhere, inside the inner part of any vote cell it
+  // crosses, makes that cell doubtful: it may be a tick joined to something else.
+  const addStray = (l: number): void => {
+    for (let j = 0; j < cells.length; j++) strayInk[j]! += innerCount.get(l * (cells.length + 1) + j) ?? 0;
+  };
   for (const [l, { k, count }] of best) {
     const c = lab.stroke(l);
     const extent = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
@@ -242,12 +248,15 @@ export function scoreVoteCells(
       (ch <= Math.max(3, cw * 0.12) && cw >= cell.width * 0.55)
     ) {
       residues++;
+      // A sliver along the border stays out of the inner cell; one lying across it may
+      // be a bent rule with a tick on it, and is for a person to judge.
+      addStray(l);
       continue;
     }
     const innerPx = innerCount.get(l * (cells.length + 1) + k) ?? 0;
     if (count < c.area * 0.35 || innerPx < c.area * 0.12) {
       stray++;
-      strayInk[k]! += innerPx;
+      addStray(l);
       continue;
     }
 
@@ -260,14 +269,20 @@ export function scoreVoteCells(
     bb.y1 = Math.max(bb.y1, c.y1);
     if (count < c.area) {
       spills[k] = 1;
-      // The part of this stroke inside other vote cells. The tip of a tick reaching over
-      // the rule is a small part of it; a third or more is rather a second tick drawn in
-      // the next row and touching this one, which a person must see.
-      for (let j = 0; j < cells.length; j++) {
-        if (j === k) continue;
-        const px = innerCount.get(l * (cells.length + 1) + j);
-        if (px && px >= c.area * 0.3) overInk[j]! += px;
-      }
+      spilling.push({ l, k, area: c.area });
+    }
+  }
+  // The part of a spilling stroke inside other vote cells. The tip of a tick reaching
+  // over the rule is a small part of it; a part as big as a good share of a tick (of the
+  // ticks on this very ballot) or a third of the stroke is rather a second tick drawn in
+  // the next row and touching this one, which a person must see.
+  const tickInk = ink2.filter((v, k) => v > 0 && strokes[k]! > 0).sort((a, b) => a - b);
+  const typicalTick = tickInk.length ? tickInk[Math.floor(tickInk.length / 2)]! : Infinity;
+  for (const { l, k, area } of spilling) {
+    for (let j = 0; j < cells.length; j++) {
+      if (j === k) continue;
+      const px = innerCount.get(l * (cells.length + 1) + j);
+      if (px && px >= Math.min(area * 0.3, typicalTick * 0.35)) overInk[j]! += px;
     }
   }
   const out: CellScore[] = cells.map((_, k) => {
