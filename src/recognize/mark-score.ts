@@ -1,5 +1,5 @@
 import { label } from './components.js';
-import type { Gray, Mask } from './gray.js';
+import { crop, type Gray, type Mask } from './gray.js';
 import type { Box } from './reading.js';
 
 export interface CellScore {
@@ -309,4 +309,47 @@ export function scoreVoteCells(
     };
   });
   return { cells: out, strayStrokes: stray, lineResidues: residues };
+}
+
+/**
+ * `scoreVoteCells` for each vote column on its own (`column[k]` names the column of
+ * cell k): a column and a row height around it is all the ink a tick in it can reach,
+ * and a few narrow strips are much less to search than the whole table.
+ */
+export function scoreVoteColumns(
+  dark: Gray,
+  lines: Mask,
+  cells: readonly Box[],
+  column: readonly number[],
+  level: number,
+  rowHeight: number,
+): MarkScoring {
+  const out: CellScore[] = new Array<CellScore>(cells.length);
+  let strayStrokes = 0;
+  let lineResidues = 0;
+  const pad = Math.ceil(rowHeight) + 2;
+  for (const col of new Set(column)) {
+    const idx = cells.map((_, k) => k).filter((k) => column[k] === col);
+    const x0 = Math.max(0, Math.floor(Math.min(...idx.map((k) => cells[k]!.x))) - pad);
+    const y0 = Math.max(0, Math.floor(Math.min(...idx.map((k) => cells[k]!.y))) - pad);
+    const x1 = Math.min(
+      dark.width,
+      Math.ceil(Math.max(...idx.map((k) => cells[k]!.x + cells[k]!.width))) + pad,
+    );
+    const y1 = Math.min(
+      dark.height,
+      Math.ceil(Math.max(...idx.map((k) => cells[k]!.y + cells[k]!.height))) + pad,
+    );
+    const r = scoreVoteCells(
+      crop(dark, x0, y0, x1 - x0, y1 - y0),
+      crop(lines, x0, y0, x1 - x0, y1 - y0),
+      idx.map((k) => ({ ...cells[k]!, x: cells[k]!.x - x0, y: cells[k]!.y - y0 })),
+      level,
+      rowHeight,
+    );
+    idx.forEach((k, j) => (out[k] = r.cells[j]!));
+    strayStrokes += r.strayStrokes;
+    lineResidues += r.lineResidues;
+  }
+  return { cells: out, strayStrokes, lineResidues };
 }

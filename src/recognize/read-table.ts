@@ -10,7 +10,7 @@ import { crop, type Gray, type Mask } from './gray.js';
 import { warp, type Point } from './homography.js';
 import { matchKind } from './kind-match.js';
 import { guessLayout, type Half } from './layout.js';
-import { innerBox, scoreVoteCells } from './mark-score.js';
+import { innerBox, scoreVoteColumns } from './mark-score.js';
 import type { DigitReader } from './ocr.js';
 import type { BallotReading, Box, ItemReading } from './reading.js';
 import { mapRows, type RowMap, type SerialCell } from './row-map.js';
@@ -276,7 +276,14 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
 
   const rowH = median(gaps(g.rows));
   const voteBoxes = rowMap.slots.map((s) => cellBox(g, s.row, halves[s.half]!.vote));
-  const scoring = scoreVoteCells(g.dark, g.lineMask, voteBoxes, ctx.markLevel, rowH);
+  const scoring = scoreVoteColumns(
+    g.dark,
+    g.lineMask,
+    voteBoxes,
+    rowMap.slots.map((s) => halves[s.half]!.vote),
+    ctx.markLevel,
+    rowH,
+  );
   const thresholds = pageThresholds(scoring.cells.map((c) => c.score));
 
   const doubts = new Set<ReviewReason>();
