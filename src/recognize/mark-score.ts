@@ -24,6 +24,12 @@ export interface CellScore {
   readonly strayScore: number;
   /** Ink of strokes given to another cell that lies inside this cell's inner box, per unit of mark area. */
   readonly spillInScore: number;
+  /**
+   * How many strokes a vertical line through the mark crosses (upper quartile over its
+   * columns): one or two for a tick or a cross, three and more for a zigzag scribble
+   * over a tick, whatever the pen's width.
+   */
+  readonly crossings: number;
 }
 
 export interface MarkScoring {
@@ -283,6 +289,12 @@ export function scoreVoteCells(
       if (j === k) continue;
       const px = innerCount.get(l * (cells.length + 1) + j);
       if (px && px >= Math.min(area * 0.3, typicalTick * 0.35)) overInk[j]! += px;
+      else {
+        // A tick drawn across the rule, a good third of it on each side: whose row it
+        // is, is for a person to say.
+        const inJ = inCell.get(l * (cells.length + 1) + j) ?? 0;
+        if (inJ >= area * 0.35) overInk[j]! += inJ;
+      }
     }
   }
   const out: CellScore[] = cells.map((_, k) => {
@@ -306,6 +318,7 @@ export function scoreVoteCells(
       density: bbArea > 0 && !bbSmall ? ink2[k]! / bbArea : 0,
       strayScore: strayInk[k]! / markArea,
       spillInScore: overInk[k]! / markArea,
+      crossings: bbArea > 0 && !bbSmall ? strokeCrossings(ink, w, bb) : 0,
     };
   });
   return { cells: out, strayStrokes: stray, lineResidues: residues };
@@ -352,4 +365,27 @@ export function scoreVoteColumns(
     lineResidues += r.lineResidues;
   }
   return { cells: out, strayStrokes, lineResidues };
+}
+
+/** Upper quartile, over the columns of `bb`, of the number of separate ink runs met going down the column. */
+function strokeCrossings(
+  ink: Uint8Array,
+  w: number,
+  bb: { x0: number; y0: number; x1: number; y1: number },
+): number {
+  const counts: number[] = [];
+  for (let x = bb.x0; x <= bb.x1; x++) {
+    let runs = 0;
+    let gap = 2;
+    for (let y = bb.y0; y <= bb.y1; y++) {
+      if (ink[y * w + x]) {
+        // A run counts when at least 2 px of paper separate it from the previous one.
+        if (gap >= 2) runs++;
+        gap = 0;
+      } else gap++;
+    }
+    counts.push(runs);
+  }
+  counts.sort((a, b) => a - b);
+  return counts[Math.floor(counts.length * 0.75)] ?? 0;
 }

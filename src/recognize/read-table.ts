@@ -300,7 +300,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
       continue;
     }
     const cs = scoring.cells[k]!;
-    const d0 = decide(cs.score, cs.fill, thresholds, cs.density);
+    const d0 = decide(cs.score, cs.fill, thresholds, cs.density, cs.crossings);
     // An empty reading next to a sizeable stroke that could not be placed is not sure.
     const d: ReturnType<typeof decide> =
       d0.decision === 'unmarked' &&

@@ -1,4 +1,4 @@
-import { profile, linesFromProfile } from './grid-lines.js';
+import { profile, linesFromProfile, type Line } from './grid-lines.js';
 import { rotate90, type Gray, type Mask } from './gray.js';
 import { dilate, threshold } from './line-mask.js';
 
@@ -19,10 +19,44 @@ export interface TableGrid {
 
 export function findRuling(dark: Gray, lineImg: Gray, turns: number): TableGrid {
   const { width: w, height: h } = lineImg;
-  const rows = linesFromProfile(profile(lineImg.data, w, h, 'h'), w, 0.3).map((l) => l.pos);
+  const rows = withoutPhantoms(linesFromProfile(profile(lineImg.data, w, h, 'h'), w, 0.3));
   const cols = linesFromProfile(profile(lineImg.data, w, h, 'v'), h, 0.3).map((l) => l.pos);
   const grow = Math.max(2, Math.round(Math.max(w, h) / 600));
   return { dark, lineImg, lineMask: dilate(threshold(lineImg, 128), grow), rows, cols, turns };
+}
+
+/**
+ * Drop a weaker "rule" that splits one row into two short ones: a line of text, a
+ * photocopy streak or a fold taken for a rule. Rows of a ballot table are of one height
+ * (a title that wraps makes a row taller, never shorter), so a line with a short row on
+ * both sides that together make about one ordinary row is not a rule.
+ */
+export function withoutPhantoms(lines: readonly Line[]): number[] {
+  const kept = [...lines];
+  for (let pass = 0; pass < 3; pass++) {
+    const gapsNow = gaps(kept.map((l) => l.pos));
+    if (gapsNow.length < 4) break;
+    const typical = median(gapsNow);
+    const strengths = [...kept.map((l) => l.strength)].sort((a, b) => a - b);
+    const midStrength = strengths[Math.floor(strengths.length / 2)]!;
+    let dropped = false;
+    for (let i = 1; i < kept.length - 1; i++) {
+      const above = kept[i]!.pos - kept[i - 1]!.pos;
+      const below = kept[i + 1]!.pos - kept[i]!.pos;
+      if (
+        above < typical * 0.65 &&
+        below < typical * 0.65 &&
+        Math.abs(above + below - typical) < typical * 0.3 &&
+        kept[i]!.strength < midStrength
+      ) {
+        kept.splice(i, 1);
+        dropped = true;
+        break;
+      }
+    }
+    if (!dropped) break;
+  }
+  return kept.map((l) => l.pos);
 }
 
 export function turn(g: TableGrid, quarterTurns: number): TableGrid {

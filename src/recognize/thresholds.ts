@@ -44,8 +44,10 @@ export type Decision =
   | { readonly decision: 'unmarked' }
   | { readonly decision: 'uncertain'; readonly note: 'marginal' | 'filled' | 'scribbled' };
 
-export function decide(score: number, fill: number, t: Thresholds, density = 0): Decision {
+export function decide(score: number, fill: number, t: Thresholds, density = 0, crossings = 0): Decision {
   if (fill >= t.filled) return { decision: 'uncertain', note: 'filled' };
+  // A zigzag over the cell: a tick struck out, or a scribble meant as one.
+  if (score >= t.marginal && crossings >= 3) return { decision: 'uncertain', note: 'scribbled' };
   // Dense ink, or far more ink than any tick has: a scribbled-over or blacked-out mark.
   if ((score >= 0.15 && density >= t.dense) || score >= t.scribble)
     return { decision: 'uncertain', note: 'scribbled' };
