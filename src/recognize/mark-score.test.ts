@@ -43,14 +43,25 @@ describe('scoreVoteCells', () => {
   it('gives the tip of a tick that slants over the rule to the tick, not to the next row', () => {
     // A tick in cell 0 whose short stroke dips over the rule at a shallow slant.
     const { dark, lines } = page((set) => {
-      line(set, 5, 48, 35, 70); // short stroke, crossing the rule at a shallow slant
-      line(set, 35, 70, 45, 88); // and on down into the next row
-      line(set, 45, 88, 92, 8); // long stroke back up
+      line(set, 5, 40, 35, 62); // short stroke, reaching the rule at a shallow slant
+      line(set, 35, 62, 42, 74); // its tip over the rule, in the next row
+      line(set, 42, 74, 92, 2); // long stroke back up
     });
     const s = scoreVoteCells(dark, lines, cells, 100, 60);
     expect(s.cells[0]!.score).toBeGreaterThan(0.05);
     expect(s.cells[1]!.score).toBe(0);
     expect(s.cells[1]!.spillInScore).toBe(0);
+  });
+
+  it('sends a tick drawn across the rule, a good part on each side, to a person', () => {
+    const { dark, lines } = page((set) => {
+      line(set, 10, 30, 40, 95); // down through the rule deep into the next row
+      line(set, 40, 95, 90, 20); // and back up into the first
+    });
+    const s = scoreVoteCells(dark, lines, cells, 100, 60);
+    // One cell gets the stroke; the other is flagged, not silently empty.
+    const [a, b] = s.cells;
+    expect(a!.score > 0 ? b!.spillInScore : a!.spillInScore).toBeGreaterThan(0);
   });
 
   it('does not let two ticks that touch across the rule hide one of them', () => {
