@@ -106,6 +106,17 @@ describe('recognizer on committed fixtures', () => {
     expectExact(bs[1], truth[1]);
   });
 
+  it('reads the ballot on a sheet whose second table is cut by the frame, and says a table was left unread', async () => {
+    const { reading, truth } = await readFixture('031-');
+    const bs = ballots(reading);
+    expect(bs.map((b) => b.kind)).toEqual(['projects']);
+    expectExact(bs[0], truth[0]);
+    // The districts table cut by the bottom edge is not dropped silently: the page goes to a person.
+    expect(reading.status === 'ballots' && reading.unreadTables?.length).toBeGreaterThan(0);
+    const clean = await readFixture('003-');
+    expect(clean.reading.status === 'ballots' && clean.reading.unreadTables).toBeUndefined();
+  });
+
   it('reads a scan turned upside down', async () => {
     const { reading, truth } = await readFixture('019-');
     const [b] = ballots(reading);

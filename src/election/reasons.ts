@@ -26,6 +26,11 @@ export const REASONS = {
   // Page reasons.
   not_a_ballot: { zh: '不是选票', en: 'Not a ballot', scope: 'page' },
   unreadable: { zh: '无法读取', en: 'Unreadable', scope: 'page' },
+  unread_table: {
+    zh: '页面上还有未能识别的表格',
+    en: 'Another table on the page could not be read',
+    scope: 'page',
+  },
 
   // Attachment and mail reasons (intake).
   unsupported_format: { zh: '不支持的文件格式', en: 'Unsupported file format', scope: 'intake' },

@@ -57,8 +57,16 @@ export async function readImage(
   const decoded = await decodeImage(bytes, opts);
   if (!decoded.ok) return { status: 'unreadable', reason: decoded.reason, detail: decoded.detail };
   const tDecode = performance.now();
-  const ballots: { ballot: BallotReading; x: number; y: number; h: number }[] = [];
+  const ballots: {
+    ballot: BallotReading;
+    x: number;
+    y: number;
+    h: number;
+    sheet: unknown;
+    cand: TableCandidate['bbox'];
+  }[] = [];
   const rejected: string[] = [];
+  const unreadNotes: string[] = [];
   let quality = 0;
   for (const page of rectifySheets(decoded.bright, opts.longSide)) {
     const { dark, level, lineLevel, q } = preparePage(page.bright);
@@ -67,6 +75,7 @@ export async function readImage(
     const candidates = findTables(dark, lineLevel);
     const tFind = performance.now();
     const readBoxes: TableCandidate['bbox'][] = [];
+    const unread: { why: string; bbox: TableCandidate['bbox'] }[] = [];
     const ctx = {
       election,
       digits,
@@ -85,6 +94,11 @@ export async function readImage(
       }
       if (!res.ok) {
         rejected.push(res.why);
+        // A grid of some size that is no readable ballot may be one cut by the frame or
+        // too blurred; with ballots read elsewhere on the page it must not pass unseen.
+        const area = (cand.bbox.x1 - cand.bbox.x0) * (cand.bbox.y1 - cand.bbox.y0);
+        if (res.why !== 'table too small' && area >= dark.width * dark.height * 0.03)
+          unread.push({ why: res.why, bbox: cand.bbox });
         return;
       }
       // Only a confident reading closes its area to the second (ridge) search.
@@ -113,6 +127,8 @@ export async function readImage(
         x: box.x0,
         y: box.y0,
         h: box.y1 - box.y0,
+        sheet: page,
+        cand: cand.bbox,
       });
     };
     for (const cand of candidates) await tryRead(cand);
@@ -125,6 +141,13 @@ export async function readImage(
       const box = { x0: cand.bbox.x0, y0: cand.bbox.y0, x1: cand.bbox.x1, y1: cand.bbox.y1 };
       if (readBoxes.some((b) => overlapShare(box, b) > 0.6)) continue;
       await tryRead(cand);
+    }
+    // Unread grids that overlap no table read on this sheet (a table found by both searches
+    // and read by one of them was read).
+    const allRead = ballots.filter((b) => b.sheet === page).map((b) => b.cand);
+    for (const u of unread) {
+      if (allRead.some((b) => overlapShare(u.bbox, b) > 0.3)) continue;
+      if (unreadNotes.length < 5) unreadNotes.push(u.why);
     }
   }
   // One table found twice (a grid split by a gap in a blurred line gives two
@@ -149,7 +172,12 @@ export async function readImage(
     if (overlap > Math.min(a.h, b.h) * 0.5) return a.x - b.x;
     return a.y - b.y;
   });
-  return { status: 'ballots', ballots: ballots.map((b) => b.ballot), quality };
+  return {
+    status: 'ballots',
+    ballots: ballots.map((b) => b.ballot),
+    quality,
+    ...(unreadNotes.length ? { unreadTables: unreadNotes } : {}),
+  };
 }
 
 interface Rect {

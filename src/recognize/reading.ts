@@ -45,7 +45,16 @@ export interface BallotReading {
 }
 
 export type PageReading =
-  | { readonly status: 'ballots'; readonly ballots: readonly BallotReading[]; readonly quality: number }
+  | {
+      readonly status: 'ballots';
+      readonly ballots: readonly BallotReading[];
+      readonly quality: number;
+      /**
+       * Tables seen on the page besides those read (a second ballot cut by the frame, too
+       * blurred to read), with why each was not read: the page goes to a person as well.
+       */
+      readonly unreadTables?: readonly string[];
+    }
   | { readonly status: 'not_a_ballot'; readonly confidence: number; readonly notes: readonly string[] }
   | {
       readonly status: 'unreadable';

@@ -129,6 +129,7 @@ export const LABELS = {
     en: 'optional, e.g. "the second slip in the photo"',
   },
   recordBallot: { zh: '记录为选票', en: 'Record this ballot' },
+  confirmNoOtherBallot: { zh: '确认:本页没有其他选票', en: 'Confirm: no other ballot on this page' },
   confirmNotABallot: { zh: '确认:不是选票', en: 'Confirm: not a ballot' },
   ballotsOnPage: { zh: '本页的选票', en: 'Ballots on this page' },
   noBallotsOnPage: { zh: '本页还没有选票。', en: 'No ballot on this page yet.' },

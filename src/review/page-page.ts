@@ -21,8 +21,14 @@ export function pagePage(ctx: PageContext, election: Election, v: PageView, o: P
   const readable =
     v.reading !== null && (v.attachment.status === 'read' || v.attachment.status === 'duplicate');
   const confirmedNone = v.decision?.outcome === 'not_a_ballot';
+  // Ballots were read here, but the machine saw another table it could not read.
+  const unreadTable = v.reading?.status === 'ballots' && v.reading.reason === 'unread_table';
   const readingReasons =
-    v.reading && v.reading.status !== 'ballots' ? [v.reading.reason ?? v.reading.status] : [];
+    v.reading && v.reading.status !== 'ballots'
+      ? [v.reading.reason ?? v.reading.status]
+      : unreadTable
+        ? ['unread_table']
+        : [];
 
   const head = html`<div class="ballot-head">
     <h1>${t(lang, 'page')} ${v.page.pageNo} · ${v.attachment.filename ?? `#${v.attachment.id}`}</h1>
@@ -124,9 +130,9 @@ export function pagePage(ctx: PageContext, election: Election, v: PageView, o: P
             ${t(lang, 'recordBallot')}
           </button>
           ${
-            standing.length === 0 && !confirmedNone
+            !confirmedNone && (standing.length === 0 || unreadTable)
               ? html`<button class="btn big" name="outcome" value="not_a_ballot" id="not-ballot">
-                  ${t(lang, 'confirmNotABallot')}
+                  ${t(lang, standing.length === 0 ? 'confirmNotABallot' : 'confirmNoOtherBallot')}
                 </button>`
               : ''
           }

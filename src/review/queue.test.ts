@@ -6,8 +6,14 @@ import { loadQueue } from './queue.js';
 
 const election = loadElection('config/election-2023.json');
 
-/** A page read as not_a_ballot with the recognizer's confidence. */
-function seedPage(db: ReturnType<typeof openDatabase>, confidence: number, detail: string): number {
+/** A page read as not_a_ballot with the recognizer's confidence (or with ballots and `reason`). */
+function seedPage(
+  db: ReturnType<typeof openDatabase>,
+  confidence: number,
+  detail: string,
+  status: 'not_a_ballot' | 'ballots' = 'not_a_ballot',
+  reason: string | null = null,
+): number {
   const mailId = seedMail(db);
   const att = db
     .prepare(
@@ -19,9 +25,9 @@ function seedPage(db: ReturnType<typeof openDatabase>, confidence: number, detai
     .prepare('INSERT INTO pages (attachment_id, page_no) VALUES (?, 1)')
     .run(att.lastInsertRowid);
   db.prepare(
-    `INSERT INTO page_readings (page_id, version, recognizer_version, election_hash, status, detail, quality, created_at)
-     VALUES (?, 1, 'test', ?, 'not_a_ballot', ?, ?, '2024-01-20T02:00:01.000Z')`,
-  ).run(page.lastInsertRowid, election.hash, detail, confidence);
+    `INSERT INTO page_readings (page_id, version, recognizer_version, election_hash, status, reason, detail, quality, created_at)
+     VALUES (?, 1, 'test', ?, ?, ?, ?, ?, '2024-01-20T02:00:01.000Z')`,
+  ).run(page.lastInsertRowid, election.hash, status, reason, detail, confidence);
   return Number(page.lastInsertRowid);
 }
 
@@ -33,5 +39,16 @@ describe('review queue: pages the machine called "not a ballot"', () => {
     const pages = loadQueue(db, election, { state: 'open' }).entries.filter((e) => e.type === 'page');
     expect(pages).toHaveLength(1);
     expect(pages[0]).toMatchObject({ pageId: unreadTable, reasons: ['not_a_ballot'] });
+  });
+});
+
+describe('review queue: a page with ballots read and another table not read', () => {
+  it('lists the page so a person looks for the ballot the machine missed', () => {
+    const db = openDatabase(':memory:');
+    const missed = seedPage(db, 0.7, '["matches no ballot kind (2 rows)"]', 'ballots', 'unread_table');
+    seedPage(db, 0.9, '', 'ballots', null);
+    const pages = loadQueue(db, election, { state: 'open' }).entries.filter((e) => e.type === 'page');
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toMatchObject({ pageId: missed, reasons: ['unread_table'] });
   });
 });

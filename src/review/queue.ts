@@ -166,7 +166,10 @@ export function loadQueue(db: Db, election: Election, filter: QueueFilter, limit
          WHERE (pr.status = 'unreadable'
                 -- The recognizer found a ruled table it could not read as a ballot (a blurred photo, a cut
                 -- table): a person looks, so that no ballot disappears as "not a ballot" unseen.
-                OR (pr.status = 'not_a_ballot' AND COALESCE(pr.quality, 0) < ${POSSIBLE_BALLOT_BELOW}))
+                OR (pr.status = 'not_a_ballot' AND COALESCE(pr.quality, 0) < ${POSSIBLE_BALLOT_BELOW})
+                -- Ballots were read on the page, but another table on it was not (cut by the frame,
+                -- too blurred): a person looks for the ballot the machine missed.
+                OR (pr.status = 'ballots' AND pr.reason = 'unread_table'))
            -- A person entered the ballots on it, or confirmed it holds none: handled.
            AND ${PAGE_UNDECIDED}
            AND m.received_at >= ? AND m.received_at < ?`,
@@ -192,7 +195,7 @@ export function loadQueue(db: Db, election: Election, filter: QueueFilter, limit
         reasons: [p.reason ?? 'unreadable'],
         detail: p.detail,
         filename: p.filename,
-        certainty: p.status === 'not_a_ballot' ? (p.quality ?? 0) : 0,
+        certainty: p.status === 'unreadable' ? 0 : (p.quality ?? 0),
         receivedAt: p.received_at,
         from: p.from_addr,
       });

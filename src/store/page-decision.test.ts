@@ -230,4 +230,19 @@ describe('confirming that a page holds no ballot', () => {
     decide(db, pageId, { outcome: 'ballot', kind: 'projects', marks: [1] });
     expect(decide(db, pageId, { outcome: 'not_a_ballot' })).toEqual({ ok: false, error: 'has_ballots' });
   });
+
+  it('means "no other ballot here" on a page where the machine read ballots but saw another table', () => {
+    const { db, pageId } = setup();
+    decide(db, pageId, { outcome: 'ballot', kind: 'projects', marks: [1] });
+    // The latest machine reading: ballots read, and a table it could not read.
+    db.prepare(
+      `UPDATE page_readings SET status = 'ballots', reason = 'unread_table', detail = '["cut by the frame"]'
+       WHERE id = (SELECT MAX(id) FROM page_readings WHERE page_id = ?)`,
+    ).run(pageId);
+    const r = decide(db, pageId, { outcome: 'not_a_ballot' });
+    expect(r).toMatchObject({ ok: true, ballot: null });
+    // The ballot entered before still stands and counts.
+    expect(computeTally(db, election).projects!.votes['1']).toBe(1);
+    expect(pageEntries(db)).toEqual([]);
+  });
 });

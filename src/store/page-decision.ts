@@ -104,6 +104,7 @@ interface PageFacts {
   mail_reason: string | null;
   duplicate_of: number | null;
   reading_id: number | null;
+  reading_reason: string | null;
 }
 
 function pageFacts(db: Db, pageId: number): PageFacts | undefined {
@@ -111,7 +112,8 @@ function pageFacts(db: Db, pageId: number): PageFacts | undefined {
     .prepare(
       `SELECT p.id AS page_id, a.id AS attachment_id, a.status AS attachment_status, m.id AS mail_id,
               m.status AS mail_status, m.reason AS mail_reason, m.duplicate_of,
-              (SELECT pr.id FROM page_readings pr WHERE pr.page_id = p.id ORDER BY pr.version DESC LIMIT 1) AS reading_id
+              (SELECT pr.id FROM page_readings pr WHERE pr.page_id = p.id ORDER BY pr.version DESC LIMIT 1) AS reading_id,
+              (SELECT pr.reason FROM page_readings pr WHERE pr.page_id = p.id ORDER BY pr.version DESC LIMIT 1) AS reading_reason
        FROM pages p JOIN attachments a ON a.id = p.attachment_id JOIN mails m ON m.id = a.mail_id
        WHERE p.id = ?`,
     )
@@ -142,7 +144,10 @@ export function decidePage(db: Db, election: Election, input: PageDecisionInput)
     );
 
     if (d.outcome === 'not_a_ballot') {
-      if (standing.length > 0) return { ok: false, error: 'has_ballots' };
+      // On a page where the machine read ballots but saw another table it could not read,
+      // this decision means "no other ballot here": the ballots read stand.
+      if (standing.length > 0 && f.reading_reason !== 'unread_table')
+        return { ok: false, error: 'has_ballots' };
       const id = insertDecision(db, input.pageId, f.reading_id, actor, 'not_a_ballot', null, note, now);
       appendAudit(db, {
         actor,

@@ -298,8 +298,20 @@ export function insertPageReading(
       stamp.recognizerVersion,
       stamp.electionHash,
       r.status,
-      r.status === 'unreadable' ? r.reason : r.status === 'not_a_ballot' ? 'not_a_ballot' : null,
-      r.status === 'unreadable' ? r.detail : r.status === 'not_a_ballot' ? json(r.notes) : null,
+      r.status === 'unreadable'
+        ? r.reason
+        : r.status === 'not_a_ballot'
+          ? 'not_a_ballot'
+          : r.unreadTables?.length
+            ? 'unread_table'
+            : null,
+      r.status === 'unreadable'
+        ? r.detail
+        : r.status === 'not_a_ballot'
+          ? json(r.notes)
+          : r.unreadTables?.length
+            ? json(r.unreadTables)
+            : null,
       r.status === 'ballots' ? r.quality : r.status === 'not_a_ballot' ? r.confidence : null,
       page.ms,
       now,
