@@ -8,8 +8,8 @@ import { otsuSplit } from './otsu.js';
  * image has no such contrast (a scan is all paper). Everything outside the sheet is
  * ignored, because normalized desk texture looks like a field of faint ink.
  */
-export function pageRegion(bright: Gray): Mask | null {
-  const blobs = sheetBlobs(bright);
+export function pageRegion(bright: Gray, found?: readonly SheetBlob[]): Mask | null {
+  const blobs = found ?? sheetBlobs(bright);
   if (blobs.length === 0) return null;
   const f = blobs[0]!.factor;
   const { width: w, height: h } = blobs[0]!.mask;

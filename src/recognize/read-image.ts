@@ -1,11 +1,11 @@
 import type { Election } from '../election/election.js';
-import type { Gray } from './gray.js';
+import type { Gray, Mask } from './gray.js';
 import { inkDarkness } from './background.js';
 import { decodeImage } from './decode.js';
 import { findFaintTables, findTables, type TableCandidate } from './find-tables.js';
 import { otsuLevel } from './line-mask.js';
 import type { DigitReader } from './ocr.js';
-import { pageRegion, paperNoise } from './page-region.js';
+import { paperNoise } from './page-region.js';
 import { pageQuality } from './quality.js';
 import type { BallotReading, PageReading } from './reading.js';
 import { MIN_AUTO_CONFIDENCE, readTable } from './read-table.js';
@@ -24,7 +24,10 @@ export const DEFAULT_IMAGE_OPTIONS: ImageReaderOptions = { longSide: 2000, maxPi
  * grid is straightened and read on its own, so two ballots on one sheet never share marks.
  */
 /** Ink darkness of a page and the ink levels measured from it (text, ruling, marks). */
-export function preparePage(bright: Gray): {
+export function preparePage(
+  bright: Gray,
+  sheet: Mask | null,
+): {
   dark: Gray;
   level: number;
   lineLevel: number;
@@ -32,7 +35,6 @@ export function preparePage(bright: Gray): {
 } {
   const block = Math.max(12, Math.round(Math.max(bright.width, bright.height) / 80));
   const dark = inkDarkness(bright, block);
-  const sheet = pageRegion(bright);
   if (sheet) for (let i = 0; i < dark.data.length; i++) if (!sheet.data[i]) dark.data[i] = 0;
   let noise = paperNoise(dark, sheet);
   if (noise >= 8) {
@@ -69,7 +71,7 @@ export async function readImage(
   const unreadNotes: string[] = [];
   let quality = 0;
   for (const page of rectifySheets(decoded.bright, opts.longSide)) {
-    const { dark, level, lineLevel, q } = preparePage(page.bright);
+    const { dark, level, lineLevel, q } = preparePage(page.bright, page.region);
     quality = Math.max(quality, q.quality);
     const tPage = performance.now();
     const candidates = findTables(dark, lineLevel);

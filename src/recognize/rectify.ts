@@ -1,6 +1,6 @@
-import type { Gray } from './gray.js';
+import type { Gray, Mask } from './gray.js';
 import { apply, homography, warp, type Point, type Quad } from './homography.js';
-import { sheetBlobs } from './page-region.js';
+import { pageRegion, sheetBlobs } from './page-region.js';
 import { sheetQuad } from './sheet-quad.js';
 
 /** A page as the recognizer reads it, and the way back to the decoded image's pixels. */
@@ -10,6 +10,11 @@ export interface Rectified {
   readonly toPage: (p: Point) => Point;
   /** The sheet's corners in the decoded image, when the page was a photographed sheet. */
   readonly sheet: Quad | null;
+  /**
+   * Where the paper is in `bright`: all of it for a rectified sheet; for a page read as it
+   * is, the sheets found (null when none stood out: a scan).
+   */
+  readonly region: Mask | null;
 }
 
 /**
@@ -20,8 +25,8 @@ export interface Rectified {
  * degrees). A scan, or a photo without a clear sheet edge, passes through unchanged.
  */
 export function rectifySheets(bright: Gray, longSide: number): Rectified[] {
-  const identity: Rectified = { bright, toPage: (p) => p, sheet: null };
   const blobs = sheetBlobs(bright);
+  const identity: Rectified = { bright, toPage: (p) => p, sheet: null, region: pageRegion(bright, blobs) };
   if (blobs.length === 0) return [identity];
   const quads = blobs.map((b) => sheetQuad(b.mask));
   // Every sheet must be a clean quadrilateral; otherwise read the photo as it is (the
@@ -65,5 +70,6 @@ function rectifyQuad(bright: Gray, q: Quad, f: number, longSide: number): Rectif
     bright: warp(bright, inset, w, h, 0, 255),
     toPage: (p) => apply(back, p[0], p[1]),
     sheet: full,
+    region: null,
   };
 }
