@@ -9,7 +9,7 @@ import { paperNoise } from './page-region.js';
 import { pageQuality } from './quality.js';
 import type { BallotReading, PageReading } from './reading.js';
 import { MIN_AUTO_CONFIDENCE, readTable } from './read-table.js';
-import { rectifySheets } from './rectify.js';
+import { rectifySheets, type Rectified } from './rectify.js';
 
 export interface ImageReaderOptions {
   readonly longSide: number;
@@ -56,8 +56,27 @@ export async function readImage(
   opts: ImageReaderOptions = DEFAULT_IMAGE_OPTIONS,
 ): Promise<PageReading> {
   const t0 = performance.now();
-  const decoded = await decodeImage(bytes, opts);
+  let decoded = await decodeImage(bytes, opts);
   if (!decoded.ok) return { status: 'unreadable', reason: decoded.reason, detail: decoded.detail };
+  let sheets = rectifySheets(decoded.bright, opts.longSide);
+  // Slips photographed together are small in the frame and lose their detail at the
+  // working size. When the photo has more pixels, cut the sheets from it at full size
+  // (each sheet is still capped at the working size).
+  const small = (r: Rectified): boolean => Math.max(r.bright.width, r.bright.height) < opts.longSide * 0.6;
+  if (decoded.scale < 0.9 && sheets.every((r) => r.sheet !== null) && sheets.some(small)) {
+    const full = await decodeImage(bytes, {
+      ...opts,
+      longSide: Math.min(Math.round(opts.longSide / decoded.scale), opts.longSide * 3),
+    });
+    if (full.ok) {
+      const again = rectifySheets(full.bright, opts.longSide);
+      // Only sheets cut at full size are worth it; a page read as it is would be huge.
+      if (again.every((r) => r.sheet !== null)) {
+        decoded = full;
+        sheets = again;
+      }
+    }
+  }
   const tDecode = performance.now();
   const ballots: {
     ballot: BallotReading;
@@ -70,7 +89,7 @@ export async function readImage(
   const rejected: string[] = [];
   const unreadNotes: string[] = [];
   let quality = 0;
-  for (const page of rectifySheets(decoded.bright, opts.longSide)) {
+  for (const page of sheets) {
     const { dark, level, lineLevel, q } = preparePage(page.bright, page.region);
     quality = Math.max(quality, q.quality);
     const tPage = performance.now();
