@@ -1,5 +1,6 @@
 import { label } from './components.js';
 import type { Mask } from './gray.js';
+import { solveLinear } from './linear-solve.js';
 
 /** A traced horizontal line: its y at every x from `x0` to `x0 + ys.length - 1`. */
 export interface Curve {
@@ -178,31 +179,21 @@ function smoothFit(ys: Float32Array): Float32Array {
 /** Least-squares parabola in t = -1..1 over the points marked in `use`; null when singular. */
 function polyFit(ys: Float32Array, use: Uint8Array): number[] | null {
   const n = ys.length;
-  const D = 3;
-  const m = Array.from({ length: D }, () => new Float64Array(D));
-  const r = new Float64Array(D);
+  const m = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  const r = [0, 0, 0];
   for (let i = 0; i < n; i++) {
     if (!use[i]) continue;
     const t = (2 * i) / Math.max(1, n - 1) - 1;
     const p = [1, t, t * t];
-    for (let a = 0; a < D; a++) {
+    for (let a = 0; a < 3; a++) {
       r[a]! += p[a]! * ys[i]!;
-      for (let b = 0; b < D; b++) m[a]![b]! += p[a]! * p[b]!;
+      for (let b = 0; b < 3; b++) m[a]![b]! += p[a]! * p[b]!;
     }
   }
-  // Gaussian elimination with partial pivoting on the normal equations.
-  for (let c = 0; c < D; c++) {
-    let piv = c;
-    for (let k = c + 1; k < D; k++) if (Math.abs(m[k]![c]!) > Math.abs(m[piv]![c]!)) piv = k;
-    if (Math.abs(m[piv]![c]!) < 1e-9) return null;
-    [m[c], m[piv]] = [m[piv]!, m[c]!];
-    [r[c], r[piv]] = [r[piv]!, r[c]!];
-    for (let k = 0; k < D; k++) {
-      if (k === c) continue;
-      const f = m[k]![c]! / m[c]![c]!;
-      for (let j = c; j < D; j++) m[k]![j]! -= f * m[c]![j]!;
-      r[k]! -= f * r[c]!;
-    }
-  }
-  return Array.from({ length: D }, (_, i) => r[i]! / m[i]![i]!);
+  // The normal equations.
+  return solveLinear(m, r);
 }

@@ -1,4 +1,5 @@
 import type { Gray } from './gray.js';
+import { solveLinear } from './linear-solve.js';
 
 export type Point = readonly [number, number];
 /** Corners in order top-left, top-right, bottom-right, bottom-left. */
@@ -19,32 +20,13 @@ export function homography(from: Quad, to: Quad): Homography | null {
     a.push([0, 0, 0, x, y, 1, -v * x, -v * y]);
     b.push(v);
   }
-  const sol = solve(a, b);
+  const sol = solveLinear(a, b);
   return sol ? [...sol, 1] : null;
 }
 
 export function apply(h: Homography, x: number, y: number): Point {
   const d = h[6]! * x + h[7]! * y + h[8]!;
   return [(h[0]! * x + h[1]! * y + h[2]!) / d, (h[3]! * x + h[4]! * y + h[5]!) / d];
-}
-
-function solve(a: number[][], b: number[]): number[] | null {
-  const n = b.length;
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
-    if (Math.abs(a[p]![c]!) < 1e-12) return null;
-    [a[c], a[p]] = [a[p]!, a[c]!];
-    [b[c], b[p]] = [b[p]!, b[c]!];
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = a[r]![c]! / a[c]![c]!;
-      if (f === 0) continue;
-      for (let k = c; k < n; k++) a[r]![k]! -= f * a[c]![k]!;
-      b[r]! -= f * b[c]!;
-    }
-  }
-  return b.map((v, i) => v / a[i]![i]!);
 }
 
 /**
