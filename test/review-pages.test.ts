@@ -235,3 +235,27 @@ describe('a sideways phone photo (EXIF orientation 6)', () => {
     expect(data[at + 1]).toBeLessThan(60);
   });
 });
+
+describe('a page where the machine read a ballot but saw another table it could not read', () => {
+  it('is listed in the queue; "no other ballot" takes it out and the ballot read stands', async () => {
+    const { cookie } = await session('alice');
+    world.db
+      .prepare(
+        `UPDATE page_readings SET reason = 'unread_table', detail = '["matches no ballot kind (2 rows)"]'
+         WHERE id = (SELECT MAX(id) FROM page_readings WHERE page_id = ?)`,
+      )
+      .run(sheet.pageId);
+    expect(await queueLinks(cookie)).toContain(`/pages/${sheet.pageId}`);
+    const page = await get(`/pages/${sheet.pageId}`, `${cookie}; bi_lang=en`);
+    expect(page.body).toContain('Another table on the page could not be read');
+    expect(page.body).toContain('Confirm: no other ballot on this page');
+    const standing = () =>
+      ballotStates(world.db, { where: 'page_id = @p', params: { p: sheet.pageId } }).map((s) => s.status);
+    const before = standing();
+    const res = await post(sheet.pageId, cookie, { outcome: 'not_a_ballot' }, page.body);
+    expect(res.statusCode).toBe(303);
+    expect(await queueLinks(cookie)).not.toContain(`/pages/${sheet.pageId}`);
+    expect(standing()).toEqual(before);
+    expect(verifyAudit(world.db).ok).toBe(true);
+  });
+});
