@@ -3,6 +3,7 @@ import { label } from './components.js';
 import type { Gray, Mask } from './gray.js';
 import type { Quad } from './homography.js';
 import { ridgeMask } from './line-filter.js';
+import { polygonArea } from './sheet-quad.js';
 import { dilate, lineMask, threshold, union } from './line-mask.js';
 
 export interface TableCandidate {
@@ -89,19 +90,38 @@ export function ruling(
 }
 
 /**
- * Every ruled grid on the page. A grid is a connected set of long horizontal and
- * vertical strokes; two ballots on one sheet (or two slips in one photo) are two grids.
- * The search runs on a max-pooled copy about 1000 px long (a table is large, this is
- * plenty); corners come back in the coordinates of `dark`.
+ * The page as the table searches see it: a mean-pooled copy about 1000 px long (a
+ * table is large, this is plenty) and the stroke sizes that go with it. Made once per
+ * page and shared by both searches.
  */
-export function findTables(dark: Gray, level: number): TableCandidate[] {
+export interface TableSearch {
+  readonly small: Gray;
+  /** Pooling factor: corners are scaled back by it to the coordinates of the page. */
+  readonly f: number;
+  readonly maxThick: number;
+  readonly minRun: number;
+}
+
+export function tableSearch(dark: Gray): TableSearch {
   const f = Math.max(1, Math.round(Math.max(dark.width, dark.height) / 1000));
   const small = meanPool(dark, f);
-  const ink = threshold(small, level);
-  const long = Math.max(ink.width, ink.height);
-  const maxThick = Math.max(4, Math.round(long / 160));
-  const minRun = Math.max(20, Math.round(long / 28));
-  const plain = ruling(ink, minRun, minRun, 2, maxThick);
+  const long = Math.max(small.width, small.height);
+  return {
+    small,
+    f,
+    maxThick: Math.max(4, Math.round(long / 160)),
+    minRun: Math.max(20, Math.round(long / 28)),
+  };
+}
+
+/**
+ * Every ruled grid on the page. A grid is a connected set of long horizontal and
+ * vertical strokes; two ballots on one sheet (or two slips in one photo) are two grids.
+ * Corners come back in the coordinates of the page.
+ */
+export function findTables(search: TableSearch, level: number): TableCandidate[] {
+  const { small, f, maxThick, minRun } = search;
+  const plain = ruling(threshold(small, level), minRun, minRun, 2, maxThick);
   return gridCandidates(plain.h, plain.v, f, minRun);
 }
 
@@ -110,12 +130,8 @@ export function findTables(dark: Gray, level: number): TableCandidate[] {
  * broken lines or blobs there): the same search on rules found as ridges. Run when
  * `findTables` gives no readable table in some part of the page.
  */
-export function findFaintTables(dark: Gray): TableCandidate[] {
-  const f = Math.max(1, Math.round(Math.max(dark.width, dark.height) / 1000));
-  const small = meanPool(dark, f);
-  const long = Math.max(small.width, small.height);
-  const maxThick = Math.max(4, Math.round(long / 160));
-  const minRun = Math.max(20, Math.round(long / 28));
+export function findFaintTables(search: TableSearch): TableCandidate[] {
+  const { small, f, maxThick, minRun } = search;
   const r = faintRules(small);
   const h = lineMask(thinAcross(r.h, 'h', maxThick), r.h, 'h', minRun, 2, maxThick);
   const v = lineMask(thinAcross(r.v, 'v', maxThick), r.v, 'v', minRun, 2, maxThick);
@@ -180,12 +196,7 @@ function gridCandidates(hl: Mask, vl: Mask, f: number, minRun: number): TableCan
     const extreme: [number, number][] = [ptl, ptr, pbr, pbl];
     let second: [number, number][] | null = null;
     if (fitted) {
-      const area = (q: readonly (readonly [number, number])[]): number => {
-        let s = 0;
-        for (let i = 0; i < 4; i++) s += q[i]![0] * q[(i + 1) % 4]![1] - q[(i + 1) % 4]![0] * q[i]![1];
-        return Math.abs(s) / 2;
-      };
-      if (area(fitted) < area(extreme) * 0.85) second = extreme;
+      if (polygonArea(fitted) < polygonArea(extreme) * 0.85) second = extreme;
       ptl = [fitted[0][0], fitted[0][1]];
       ptr = [fitted[1][0], fitted[1][1]];
       pbr = [fitted[2][0], fitted[2][1]];

@@ -25,32 +25,31 @@ export function linesFromProfile(
   // floor, thick with many heavy rules, is not a line; measure above it.
   const sorted = Array.from(profile).sort((a, b) => a - b);
   const floor = sorted[Math.floor(n / 2)] ?? 0;
-  const above = Array.from(profile, (v) => Math.max(0, v - floor));
-  profile = above;
-  extent = Math.max(1, extent - floor);
+  const p = Array.from(profile, (v) => Math.max(0, v - floor));
+  const full = Math.max(1, extent - floor);
   let i = 0;
   while (i < n) {
-    if (profile[i]! < extent * minFraction) {
+    if (p[i]! < full * minFraction) {
       i++;
       continue;
     }
     let wsum = 0;
     let sum = 0;
     let peak = 0;
-    while (i < n && profile[i]! >= extent * minFraction * 0.5) {
-      wsum += profile[i]! * i;
-      sum += profile[i]!;
-      peak = Math.max(peak, profile[i]!);
+    while (i < n && p[i]! >= full * minFraction * 0.5) {
+      wsum += p[i]! * i;
+      sum += p[i]!;
+      peak = Math.max(peak, p[i]!);
       i++;
     }
     const pos = wsum / sum;
     const prev = lines[lines.length - 1];
     if (prev && pos - prev.pos < minGap) {
-      if (peak / extent > prev.strength)
-        lines[lines.length - 1] = { pos, strength: Math.min(1, peak / extent) };
+      if (peak / full > prev.strength)
+        lines[lines.length - 1] = { pos, strength: Math.min(1, peak / full) };
       continue;
     }
-    lines.push({ pos, strength: Math.min(1, peak / extent) });
+    lines.push({ pos, strength: Math.min(1, peak / full) });
   }
   return lines;
 }

@@ -2,7 +2,7 @@ import type { Election } from '../election/election.js';
 import type { Gray, Mask } from './gray.js';
 import { inkDarkness } from './background.js';
 import { decodeImage } from './decode.js';
-import { findFaintTables, findTables, type TableCandidate } from './find-tables.js';
+import { findFaintTables, findTables, tableSearch, type TableCandidate } from './find-tables.js';
 import { otsuLevel } from './line-mask.js';
 import type { DigitReader } from './ocr.js';
 import { paperNoise } from './page-region.js';
@@ -83,7 +83,7 @@ export async function readImage(
     x: number;
     y: number;
     h: number;
-    sheet: unknown;
+    sheet: Rectified;
     cand: TableCandidate['bbox'];
   }[] = [];
   const rejected: string[] = [];
@@ -93,7 +93,8 @@ export async function readImage(
     const { dark, level, lineLevel, q } = preparePage(page.bright, page.region);
     quality = Math.max(quality, q.quality);
     const tPage = performance.now();
-    const candidates = findTables(dark, lineLevel);
+    const search = tableSearch(dark);
+    const candidates = findTables(search, lineLevel);
     const tFind = performance.now();
     const readBoxes: TableCandidate['bbox'][] = [];
     const unread: { why: string; bbox: TableCandidate['bbox'] }[] = [];
@@ -117,8 +118,9 @@ export async function readImage(
         rejected.push(res.why);
         // A grid of some size that is no readable ballot may be one cut by the frame or
         // too blurred; with ballots read elsewhere on the page it must not pass unseen.
-        const area = (cand.bbox.x1 - cand.bbox.x0) * (cand.bbox.y1 - cand.bbox.y0);
-        if (res.why !== 'table too small' && area >= dark.width * dark.height * 0.03)
+        const bw = cand.bbox.x1 - cand.bbox.x0;
+        const bh = cand.bbox.y1 - cand.bbox.y0;
+        if (Math.min(bw, bh) >= 40 && bw * bh >= dark.width * dark.height * 0.03)
           unread.push({ why: res.why, bbox: cand.bbox });
         return;
       }
@@ -158,9 +160,8 @@ export async function readImage(
     // sheet where every grid found was read with confidence is printed well enough for
     // the ink search; the second one would cost time and find nothing new.
     if (candidates.length > 0 && readBoxes.length === candidates.length) continue;
-    for (const cand of findFaintTables(dark)) {
-      const box = { x0: cand.bbox.x0, y0: cand.bbox.y0, x1: cand.bbox.x1, y1: cand.bbox.y1 };
-      if (readBoxes.some((b) => overlapShare(box, b) > 0.6)) continue;
+    for (const cand of findFaintTables(search)) {
+      if (readBoxes.some((b) => overlapShare(cand.bbox, b) > 0.6)) continue;
       await tryRead(cand);
     }
     // Unread grids that overlap no table read on this sheet (a table found by both searches
