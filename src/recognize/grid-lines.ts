@@ -45,8 +45,7 @@ export function linesFromProfile(
     const pos = wsum / sum;
     const prev = lines[lines.length - 1];
     if (prev && pos - prev.pos < minGap) {
-      if (peak / full > prev.strength)
-        lines[lines.length - 1] = { pos, strength: Math.min(1, peak / full) };
+      if (peak / full > prev.strength) lines[lines.length - 1] = { pos, strength: Math.min(1, peak / full) };
       continue;
     }
     lines.push({ pos, strength: Math.min(1, peak / full) });
