@@ -463,6 +463,18 @@ async function benchmark(
     byCapture,
     byFormat,
     byTag,
+    /** Every page in short, so two runs can be compared page by page. */
+    pages: scores.map((s) => ({
+      file: s.file,
+      page: s.page,
+      status: s.status,
+      ballots: s.ballots.map((b) => ({
+        kind: b.readKind ?? b.truthKind,
+        match: b.match,
+        verdict: b.verdict,
+        doubts: b.doubts,
+      })),
+    })),
     wrong: wrong.map((s) => ({
       file: s.file,
       page: s.page,
@@ -508,6 +520,21 @@ async function benchmark(
   );
   console.log(
     `peak RSS (bench process)      ${peakRssMb.toFixed(0)} MB (extraction and scoring${pool ? `, ${pool.workers} pool threads` : ''}; ${rssSingleMb.toFixed(0)} MB after the one-core run)`,
+  );
+  // Why ballots went to review: each reason counted once per ballot carrying it.
+  const reasons = new Map<string, number>();
+  for (const b of scores.flatMap((p) => p.ballots)) {
+    if (b.verdict !== 'review') continue;
+    for (const d of b.doubts.length ? b.doubts : ['(rules: no doubt from the reader)'])
+      reasons.set(d, (reasons.get(d) ?? 0) + 1);
+  }
+  console.log(
+    `review reasons                ${
+      [...reasons]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || '–'
+    }`,
   );
   console.log('');
   console.log(HEADER);

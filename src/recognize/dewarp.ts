@@ -1,7 +1,6 @@
 import { traceCurves, type Curve } from './curves.js';
-import { thinAcross } from './find-tables.js';
 import { rotate90, type Gray, type Mask } from './gray.js';
-import { threshold } from './line-mask.js';
+import { thinAcross, threshold } from './line-mask.js';
 
 /**
  * Straighten a table whose rules bend: a sheet that does not lie flat, a page curling

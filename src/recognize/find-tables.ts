@@ -4,7 +4,7 @@ import type { Gray, Mask } from './gray.js';
 import type { Quad } from './homography.js';
 import { ridgeMask } from './line-filter.js';
 import { polygonArea } from './sheet-quad.js';
-import { dilate, lineMask, threshold, union } from './line-mask.js';
+import { dilate, gridLines, threshold, union } from './line-mask.js';
 
 export interface TableCandidate {
   /** Outer corners of the ruled grid in page pixels (TL, TR, BR, BL). */
@@ -14,44 +14,6 @@ export interface TableCandidate {
   readonly otherQuad?: Quad;
   /** The grid reaches the image border: part of the table may be cut off. */
   readonly touchesEdge: boolean;
-}
-
-/**
- * Keep only ink that is thin across `axis`: a table line is a few pixels thick, while
- * a shadow, a desk edge or a solid fill is thick and must not become a "line".
- */
-export function thinAcross(ink: Mask, axis: 'h' | 'v', maxThick: number): Mask {
-  const { width: w, height: h, data } = ink;
-  const out = new Uint8Array(w * h);
-  if (axis === 'h') {
-    for (let x = 0; x < w; x++) {
-      let y = 0;
-      while (y < h) {
-        if (!data[y * w + x]) {
-          y++;
-          continue;
-        }
-        const s = y;
-        while (y < h && data[y * w + x]) y++;
-        if (y - s <= maxThick) for (let k = s; k < y; k++) out[k * w + x] = 1;
-      }
-    }
-  } else {
-    for (let y = 0; y < h; y++) {
-      const row = y * w;
-      let x = 0;
-      while (x < w) {
-        if (!data[row + x]) {
-          x++;
-          continue;
-        }
-        const s = x;
-        while (x < w && data[row + x]) x++;
-        if (x - s <= maxThick) for (let k = s; k < x; k++) out[row + k] = 1;
-      }
-    }
-  }
-  return { width: w, height: h, data: out };
 }
 
 /**
@@ -83,10 +45,7 @@ export function ruling(
   tolerance: number,
   maxThick: number,
 ): { h: Mask; v: Mask } {
-  return {
-    h: lineMask(thinAcross(ink, 'h', maxThick), ink, 'h', minRunH, tolerance, maxThick),
-    v: lineMask(thinAcross(ink, 'v', maxThick), ink, 'v', minRunV, tolerance, maxThick),
-  };
+  return gridLines(ink, ink, minRunH, minRunV, tolerance, maxThick);
 }
 
 /**
@@ -133,8 +92,7 @@ export function findTables(search: TableSearch, level: number): TableCandidate[]
 export function findFaintTables(search: TableSearch): TableCandidate[] {
   const { small, f, maxThick, minRun } = search;
   const r = faintRules(small);
-  const h = lineMask(thinAcross(r.h, 'h', maxThick), r.h, 'h', minRun, 2, maxThick);
-  const v = lineMask(thinAcross(r.v, 'v', maxThick), r.v, 'v', minRun, 2, maxThick);
+  const { h, v } = gridLines(r.h, r.v, minRun, minRun, 2, maxThick);
   return gridCandidates(h, v, f, minRun);
 }
 

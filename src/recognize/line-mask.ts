@@ -30,6 +30,11 @@ export function otsuLevel(img: Gray, min = 40, max = 140): number {
  * the masks are smeared by `tolerance` pixels across the axis, so a line skewed by a
  * few degrees still reads as one run. Ink pixels of accepted runs on the row itself are
  * kept, crossings included, so a ruled line stays one connected stroke.
+ *
+ * Bridged ink counts against a run (a line of text is joined through its characters)
+ * unless it lies on `crossings`, the rules already found along the other axis: a
+ * vertical rule of the 39-row ballot crosses 41 horizontal rules, a fifth of its
+ * length when the rules are thick, and must not be taken for text.
  */
 export function lineMask(
   thin: Mask,
@@ -38,30 +43,23 @@ export function lineMask(
   minRun: number,
   tolerance: number,
   maxThick: number,
+  crossings: Mask | null = null,
 ): Mask {
-  const { width: w, height: h, data } = thin;
+  const { width: w, height: h } = thin;
   const raw = ink.data;
   const out = new Uint8Array(w * h);
   const along = axis === 'h' ? w : h;
   const across = axis === 'h' ? h : w;
   const step = axis === 'h' ? 1 : w;
   const lineStride = axis === 'h' ? w : 1;
-  const sThin = new Uint8Array(along);
-  const sInk = new Uint8Array(along);
+  // Each mask smeared across the axis once, up front (a sliding window), rather than
+  // OR-ing 2 * tolerance + 1 neighbouring lines again for every line: lineMask is one
+  // of the recognizer's hottest loops.
+  const sThin = smearAcross(thin.data, w, h, axis, tolerance);
+  const sInk = smearAcross(raw, w, h, axis, tolerance);
+  const sCross = crossings ? smearAcross(crossings.data, w, h, axis, tolerance) : null;
   const maxGap = Math.max(1, Math.round(tolerance));
   for (let a = 0; a < across; a++) {
-    const lo = Math.max(0, a - tolerance);
-    const hi = Math.min(across - 1, a + tolerance);
-    sThin.fill(0);
-    sInk.fill(0);
-    for (let b = lo; b <= hi; b++) {
-      const base = b * lineStride;
-      for (let i = 0; i < along; i++) {
-        const j = base + i * step;
-        if (data[j]) sThin[i] = 1;
-        if (raw[j]) sInk[i] = 1;
-      }
-    }
     const base = a * lineStride;
     let start = -1;
     let lastOn = -1;
@@ -70,13 +68,14 @@ export function lineMask(
     for (let i = 0; i <= along; i++) {
       let on = false;
       if (i < along) {
-        if (sThin[i]) {
+        const j = base + i * step;
+        if (sThin[j]) {
           on = true;
           bridged = 0;
-        } else if (start >= 0 && sInk[i] && bridged < maxThick) {
+        } else if (start >= 0 && sInk[j] && bridged < maxThick) {
           on = true;
           bridged++;
-          bridgedTotal++;
+          if (!sCross?.[j]) bridgedTotal++;
         }
       }
       if (on) {
@@ -95,6 +94,36 @@ export function lineMask(
     }
   }
   return { width: w, height: h, data: out };
+}
+
+/**
+ * OR of a mask over `r` pixels either side across `axis` (up and down for horizontal
+ * lines, left and right for vertical ones). Whole rows are OR-ed together, which the
+ * JIT turns into tight loops; `r` is 1 or 2 in practice.
+ */
+export function smearAcross(m: Uint8Array, w: number, h: number, axis: 'h' | 'v', r: number): Uint8Array {
+  if (r <= 0) return m;
+  const out = new Uint8Array(m);
+  if (axis === 'h') {
+    for (let y = 0; y < h; y++) {
+      const row = y * w;
+      for (let d = -r; d <= r; d++) {
+        const yy = y + d;
+        if (d === 0 || yy < 0 || yy >= h) continue;
+        const src = yy * w;
+        for (let x = 0; x < w; x++) out[row + x]! |= m[src + x]!;
+      }
+    }
+  } else {
+    for (let y = 0; y < h; y++) {
+      const row = y * w;
+      for (let d = 1; d <= r && d < w; d++) {
+        for (let x = d; x < w; x++) out[row + x]! |= m[row + x - d]!;
+        for (let x = 0; x < w - d; x++) out[row + x]! |= m[row + x + d]!;
+      }
+    }
+  }
+  return out;
 }
 
 export function union(a: Mask, b: Mask): Mask {
@@ -138,4 +167,63 @@ export function dilate(m: Mask, r: number): Mask {
     }
   }
   return { width: w, height: h, data: out };
+}
+
+/**
+ * Keep only ink that is thin across `axis`: a table line is a few pixels thick, while
+ * a shadow, a desk edge or a solid fill is thick and must not become a "line".
+ */
+export function thinAcross(ink: Mask, axis: 'h' | 'v', maxThick: number): Mask {
+  const { width: w, height: h, data } = ink;
+  const out = new Uint8Array(w * h);
+  if (axis === 'h') {
+    for (let x = 0; x < w; x++) {
+      let y = 0;
+      while (y < h) {
+        if (!data[y * w + x]) {
+          y++;
+          continue;
+        }
+        const s = y;
+        while (y < h && data[y * w + x]) y++;
+        if (y - s <= maxThick) for (let k = s; k < y; k++) out[k * w + x] = 1;
+      }
+    }
+  } else {
+    for (let y = 0; y < h; y++) {
+      const row = y * w;
+      let x = 0;
+      while (x < w) {
+        if (!data[row + x]) {
+          x++;
+          continue;
+        }
+        const s = x;
+        while (x < w && data[row + x]) x++;
+        if (x - s <= maxThick) for (let k = s; k < x; k++) out[row + k] = 1;
+      }
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/**
+ * Horizontal and vertical rules of a grid: each axis found once on its own, then once
+ * more with the other axis's rules as known crossings (see `lineMask`), so a rule
+ * crossed by many thick rules is not lost as "text".
+ */
+export function gridLines(
+  hInk: Mask,
+  vInk: Mask,
+  minRunH: number,
+  minRunV: number,
+  tolerance: number,
+  maxThick: number,
+): { h: Mask; v: Mask } {
+  const hThin = thinAcross(hInk, 'h', maxThick);
+  const vThin = thinAcross(vInk, 'v', maxThick);
+  const h1 = lineMask(hThin, hInk, 'h', minRunH, tolerance, maxThick);
+  const v = lineMask(vThin, vInk, 'v', minRunV, tolerance, maxThick, h1);
+  const h = lineMask(hThin, hInk, 'h', minRunH, tolerance, maxThick, v);
+  return { h, v };
 }

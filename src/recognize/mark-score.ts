@@ -197,32 +197,46 @@ export function scoreVoteCells(
       m.y1 = Math.max(m.y1, c.y1);
     }
   });
-  const lab = { labels: raw.labels.map((l) => (l ? find(l) : 0)), stroke: (l: number) => merged.get(l)! };
-  const inCell = new Map<number, number>();
-  const innerCount = new Map<number, number>();
+  // Every label's stroke, resolved once (not once per pixel).
+  const nLabels = raw.components.length;
+  const root = new Int32Array(nLabels + 1);
+  for (let l = 1; l <= nLabels; l++) root[l] = find(l);
+  const labels = new Int32Array(raw.labels.length);
+  for (let i = 0; i < labels.length; i++) labels[i] = root[raw.labels[i]!]!;
+  const lab = { labels, stroke: (l: number) => merged.get(l)! };
+  // Ink of stroke l in cell k (and in its inner box) at [l * nc + k]: typed arrays, as
+  // this is counted once per ink pixel.
+  const nc = cells.length + 1;
+  const inCellArr = new Int32Array((nLabels + 1) * nc);
+  const innerArr = new Int32Array((nLabels + 1) * nc);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (!ink[i]) continue;
-      const l = lab.labels[i]!;
+      const l = labels[i]!;
       if (!l) continue;
       const k = cellAt[i]!;
       if (k < 0) continue;
-      const key = l * (cells.length + 1) + k;
-      inCell.set(key, (inCell.get(key) ?? 0) + 1);
+      const key = l * nc + k;
+      inCellArr[key]!++;
       const b = inner[k]!;
-      if (x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height) {
-        innerCount.set(key, (innerCount.get(key) ?? 0) + 1);
-      }
+      if (x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height) innerArr[key]!++;
     }
   }
-  // For each stroke, its best cell.
+  // For each stroke, its best cell (the first, top, on a tie).
   const best = new Map<number, { k: number; count: number }>();
-  for (const [key, count] of inCell) {
-    const l = Math.floor(key / (cells.length + 1));
-    const k = key % (cells.length + 1);
-    const cur = best.get(l);
-    if (!cur || count > cur.count) best.set(l, { k, count });
+  for (let l = 1; l <= nLabels; l++) {
+    if (root[l] !== l) continue;
+    let bk = -1;
+    let bc = 0;
+    for (let k = 0; k < cells.length; k++) {
+      const c = inCellArr[l * nc + k]!;
+      if (c > bc) {
+        bc = c;
+        bk = k;
+      }
+    }
+    if (bk >= 0) best.set(l, { k: bk, count: bc });
   }
   const ink2 = new Float64Array(cells.length);
   const strayInk = new Float64Array(cells.length);
@@ -237,7 +251,7 @@ export function scoreVoteCells(
   // Ink of a stroke not counted anywhere, inside the inner part of any vote cell it
   // crosses, makes that cell doubtful: it may be a tick joined to something else.
   const addStray = (l: number): void => {
-    for (let j = 0; j < cells.length; j++) strayInk[j]! += innerCount.get(l * (cells.length + 1) + j) ?? 0;
+    for (let j = 0; j < cells.length; j++) strayInk[j]! += innerArr[l * nc + j]!;
   };
   for (const [l, { k, count }] of best) {
     const c = lab.stroke(l);
@@ -259,7 +273,7 @@ export function scoreVoteCells(
       addStray(l);
       continue;
     }
-    const innerPx = innerCount.get(l * (cells.length + 1) + k) ?? 0;
+    const innerPx = innerArr[l * nc + k]!;
     if (count < c.area * 0.35 || innerPx < c.area * 0.12) {
       stray++;
       addStray(l);
@@ -287,12 +301,12 @@ export function scoreVoteCells(
   for (const { l, k, area } of spilling) {
     for (let j = 0; j < cells.length; j++) {
       if (j === k) continue;
-      const px = innerCount.get(l * (cells.length + 1) + j);
+      const px = innerArr[l * nc + j];
       if (px && px >= Math.min(area * 0.3, typicalTick * 0.35)) overInk[j]! += px;
       else {
         // A tick drawn across the rule, a good third of it on each side: whose row it
         // is, is for a person to say.
-        const inJ = inCell.get(l * (cells.length + 1) + j) ?? 0;
+        const inJ = inCellArr[l * nc + j]!;
         if (inJ >= area * 0.35) overInk[j]! += inJ;
       }
     }

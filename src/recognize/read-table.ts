@@ -3,9 +3,9 @@ import type { ReviewReason } from '../election/reasons.js';
 import { encodeBallotPng } from './ballot-image.js';
 import { inkRules, straightenTable } from './dewarp.js';
 import { tableConfidence } from './confidence.js';
-import { maskToGray, thinAcross, type TableCandidate } from './find-tables.js';
+import { maskToGray, type TableCandidate } from './find-tables.js';
 import { ridgeMask } from './line-filter.js';
-import { lineMask, threshold, union } from './line-mask.js';
+import { gridLines, thinAcross, threshold, union } from './line-mask.js';
 import { crop, type Gray, type Mask } from './gray.js';
 import { warp, type Point } from './homography.js';
 import { matchKind } from './kind-match.js';
@@ -228,9 +228,8 @@ async function tableStructure(
     }
     const minRunH = Math.round(w * 0.2);
     const minRunV = Math.max(20, Math.round(h * 0.2));
-    const lh = lineMask(thinAcross(hm, 'h', maxThick), hm, 'h', minRunH, 1, maxThick);
-    const lv = lineMask(thinAcross(vm, 'v', maxThick), vm, 'v', minRunV, 1, maxThick);
-    const lineImg = maskToGray(union(lh, lv));
+    const lines = gridLines(hm, vm, minRunH, minRunV, 1, maxThick);
+    const lineImg = maskToGray(union(lines.h, lines.v));
     const found = await analyse(findRuling(dark, lineImg, 0), ctx);
     if ('why' in found) {
       why = why ? `${why}; ${source}: ${found.why}` : found.why;
@@ -285,6 +284,12 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     rowH,
   );
   const thresholds = pageThresholds(scoring.cells.map((c) => c.score));
+  if (process.env.DBG_CELLS) {
+    console.log('markLevel', ctx.markLevel, 'rowH', rowH, JSON.stringify(thresholds));
+    scoring.cells.forEach((c, k) =>
+      console.log(rowMap.slots[k]!.number, JSON.stringify(c), JSON.stringify(voteBoxes[k])),
+    );
+  }
 
   const doubts = new Set<ReviewReason>();
   const notes: string[] = [];

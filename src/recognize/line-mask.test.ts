@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { Mask } from './gray.js';
+import { gridLines, lineMask, smearAcross, thinAcross } from './line-mask.js';
+
+function blank(w: number, h: number): Mask {
+  return { width: w, height: h, data: new Uint8Array(w * h) };
+}
+
+function fill(m: Mask, x0: number, y0: number, x1: number, y1: number): void {
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m.data[y * m.width + x] = 1;
+}
+
+function count(m: Mask, x0: number, y0: number, x1: number, y1: number): number {
+  let n = 0;
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) n += m.data[y * m.width + x]!;
+  return n;
+}
+
+/** The smear as first written: OR of the 2r+1 neighbouring lines, recomputed per pixel. */
+function naiveSmear(m: Uint8Array, w: number, h: number, axis: 'h' | 'v', r: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let on = 0;
+      for (let d = -r; d <= r && !on; d++) {
+        const yy = axis === 'h' ? y + d : y;
+        const xx = axis === 'h' ? x : x + d;
+        if (yy >= 0 && yy < h && xx >= 0 && xx < w) on = m[yy * w + xx]!;
+      }
+      out[y * w + x] = on;
+    }
+  }
+  return out;
+}
+
+describe('smearAcross', () => {
+  it('is the OR over r pixels either side across the axis, for any r', () => {
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const [w, h] of [
+      [17, 9],
+      [5, 23],
+      [1, 4],
+    ] as const) {
+      const m = new Uint8Array(w * h).map(() => (rnd() < 0.15 ? 1 : 0));
+      for (const axis of ['h', 'v'] as const) {
+        for (const r of [1, 2, 3, 30])
+          expect(smearAcross(m, w, h, axis, r)).toEqual(naiveSmear(m, w, h, axis, r));
+      }
+    }
+  });
+});
+
+describe('lineMask and gridLines', () => {
+  // A vertical rule 3 px wide crossed by 41 horizontal rules 5 px thick: a fifth of
+  // its length is crossings, as on the 39-row ballot printed with heavy rules.
+  const w = 200;
+  const h = 420;
+  const ink = blank(w, h);
+  fill(ink, 100, 0, 103, h);
+  for (let k = 0; k < 41; k++) fill(ink, 0, k * 10 + 2, w, k * 10 + 7);
+
+  it('takes a much-crossed rule for text on its own', () => {
+    // The crossings are thick across the rule, so the thin mask loses them and they are
+    // bridged: too much bridging for a rule.
+    const lonely = lineMask(thinAcross(ink, 'v', 6), ink, 'v', 100, 1, 6);
+    expect(count(lonely, 100, 0, 103, h)).toBe(0);
+  });
+
+  it('finds the rule once the rules it crosses are known', () => {
+    const lines = gridLines(ink, ink, 150, 100, 1, 6);
+    expect(count(lines.v, 100, 0, 103, h)).toBeGreaterThan(h * 3 * 0.9);
+    expect(count(lines.h, 0, 2, w, 7)).toBe(w * 5);
+  });
+
+  it('still rejects a row of text joined through its characters', () => {
+    // Short horizontal dashes joined by taller blocks: mostly bridging.
+    const text = blank(300, 40);
+    for (let x = 0; x < 300; x += 10) {
+      fill(text, x, 18, x + 3, 20);
+      fill(text, x + 3, 10, x + 10, 30);
+    }
+    const thinH = blank(300, 40);
+    for (let x = 0; x < 300; x += 10) fill(thinH, x, 18, x + 3, 20);
+    const none = blank(300, 40);
+    expect(count(lineMask(thinH, text, 'h', 100, 1, 8, none), 0, 0, 300, 40)).toBe(0);
+  });
+});
