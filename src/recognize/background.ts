@@ -21,7 +21,10 @@ export function inkDarkness(bright: Gray, block = 24): Gray {
     for (let bx = 0; bx < bw; bx++) {
       const x0 = bx * block;
       const x1 = Math.min(w, x0 + block);
-      // A high percentile rather than the max, so a speck of glare does not set the paper level.
+      // The paper level is the most common brightness of the block (ink is thin, paper is
+      // everywhere), not its brightest pixels: the bright halo a phone's sharpening leaves
+      // along every line and a speck of glare would set the paper too bright, and the
+      // paper's own grain would then read as faint ink everywhere.
       const hist = new Uint32Array(256);
       let n = 0;
       for (let y = y0; y < y1; y++) {
@@ -31,12 +34,20 @@ export function inkDarkness(bright: Gray, block = 24): Gray {
           n++;
         }
       }
-      let keep = Math.max(1, Math.floor(n * 0.04));
-      let v = 255;
-      for (; v > 0; v--) {
-        keep -= hist[v]!;
-        if (keep <= 0) break;
+      // Counts in a window of 9 levels, so the grain of the paper does not split its peak.
+      let best = 255;
+      let bestCount = -1;
+      let win = 0;
+      for (let c = 255; c >= -4; c--) {
+        if (c >= 0) win += hist[c]!;
+        if (c + 9 <= 255) win -= hist[c + 9]!;
+        const centre = c + 4;
+        if (centre <= 255 && win > bestCount) {
+          bestCount = win;
+          best = centre;
+        }
       }
+      const v = n > 0 ? best : 255;
       bmax[by * bw + bx] = v;
     }
   }

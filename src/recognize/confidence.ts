@@ -22,3 +22,15 @@ export function tableConfidence(i: ConfidenceInput): number {
   const c = marks * ocr * kind * quality * (i.complete ? 1 : 0.6);
   return Math.round(Math.max(0, Math.min(1, c)) * 1000) / 1000;
 }
+
+/** Below this overall confidence a ballot goes to review (measured: correct clean/scan readings sit above 0.8). */
+export const MIN_AUTO_CONFIDENCE = 0.6;
+
+/**
+ * Vote-counting rule, not image analysis: a reading this unsure as a whole is not
+ * accepted without a person, even when no single check failed (vxsuite's "marginal"
+ * idea at ballot level). True when the reading needs the `low_quality` doubt added.
+ */
+export function unsureAsAWhole(confidence: number, doubts: number): boolean {
+  return confidence < MIN_AUTO_CONFIDENCE && doubts === 0;
+}

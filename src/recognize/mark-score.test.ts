@@ -40,6 +40,18 @@ function line(set: (x: number, y: number) => void, x0: number, y0: number, x1: n
 }
 
 describe('scoreVoteCells', () => {
+  it('counts no mark for a soft shadow only just darker than the mark level, but leaves it for a person', () => {
+    const { dark, lines } = page(() => undefined);
+    // A shadow wedge over the left of cell 0, fading from 104 to 100 (mark level 100).
+    for (let y = 8; y < 52; y++) for (let x = 5; x < 40; x++) dark.data[y * W + x] = 104 - Math.floor(x / 10);
+    const s = scoreVoteCells(dark, lines, cells, 100, 60);
+    expect(s.cells[0]!.score).toBe(0);
+    expect(s.cells[0]!.strayScore).toBeGreaterThan(0.1);
+    // The same shape drawn in ink is counted.
+    for (let y = 8; y < 52; y++) for (let x = 5; x < 40; x++) dark.data[y * W + x] = 180;
+    expect(scoreVoteCells(dark, lines, cells, 100, 60).cells[0]!.score).toBeGreaterThan(0.1);
+  });
+
   it('gives the tip of a tick that slants over the rule to the tick, not to the next row', () => {
     // A tick in cell 0 whose short stroke dips over the rule at a shallow slant.
     const { dark, lines } = page((set) => {

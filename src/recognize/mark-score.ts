@@ -30,6 +30,12 @@ export interface CellScore {
    * over a tick, whatever the pen's width.
    */
   readonly crossings: number;
+  /**
+   * The smaller side of the box around the attributed strokes, over the inner cell's
+   * height (0 without strokes): a tick, however thin its line, spans a good part of the
+   * cell both ways; a dot or a dash does not.
+   */
+  readonly extent: number;
 }
 
 export interface MarkScoring {
@@ -39,6 +45,13 @@ export interface MarkScoring {
   /** Straight slivers along cell borders that were taken for ruling and ignored. */
   readonly lineResidues: number;
 }
+
+/**
+ * A stroke with fewer than a tenth of its pixels this much darker than the mark level
+ * is faint (measured on the committed fixtures: shadow edges and smudges reach 0 to 1
+ * above the level, the faintest real ticks, pencil in a blurred photo, 16).
+ */
+const FAINT_MARGIN = 8;
 
 /** The inner part of a cell, away from its ruled border. */
 export function innerBox(b: Box, shrink = 0.14): Box {
@@ -209,12 +222,16 @@ export function scoreVoteCells(
   const nc = cells.length + 1;
   const inCellArr = new Int32Array((nLabels + 1) * nc);
   const innerArr = new Int32Array((nLabels + 1) * nc);
+  // Pixels of each stroke clearly darker than the mark level (see `FAINT_MARGIN`).
+  const strong = new Int32Array(nLabels + 1);
+  const strongLevel = level + FAINT_MARGIN;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (!ink[i]) continue;
       const l = labels[i]!;
       if (!l) continue;
+      if (dark.data[i]! >= strongLevel) strong[l]!++;
       const k = cellAt[i]!;
       if (k < 0) continue;
       const key = l * nc + k;
@@ -279,6 +296,14 @@ export function scoreVoteCells(
       addStray(l);
       continue;
     }
+    // Hardly darker anywhere than the mark level: the soft edge of a shadow or a
+    // smudge, which a pen never draws (even light pencil has a darker core). It is
+    // not counted as a mark, but it is not ignored either: a person looks.
+    if (strong[l]! < c.area * 0.1) {
+      stray++;
+      addStray(l);
+      continue;
+    }
 
     ink2[k]! += c.area;
     strokes[k]!++;
@@ -333,6 +358,7 @@ export function scoreVoteCells(
       strayScore: strayInk[k]! / markArea,
       spillInScore: overInk[k]! / markArea,
       crossings: bbArea > 0 && !bbSmall ? strokeCrossings(ink, w, bb) : 0,
+      extent: bbArea > 0 ? Math.min(bb.x1 - bb.x0 + 1, bb.y1 - bb.y0 + 1) / b.height : 0,
     };
   });
   return { cells: out, strayStrokes: stray, lineResidues: residues };

@@ -2,7 +2,7 @@ import type { Election } from '../election/election.js';
 import type { ReviewReason } from '../election/reasons.js';
 import { encodeBallotPng } from './ballot-image.js';
 import { inkRules, straightenTable } from './dewarp.js';
-import { tableConfidence } from './confidence.js';
+import { MIN_AUTO_CONFIDENCE, tableConfidence, unsureAsAWhole } from './confidence.js';
 import { maskToGray, type TableCandidate } from './find-tables.js';
 import { ridgeMask } from './line-filter.js';
 import { gridLines, thinAcross, threshold, union } from './line-mask.js';
@@ -17,8 +17,7 @@ import { mapRows, type RowMap, type SerialCell } from './row-map.js';
 import { findRuling, gaps, isSideways, median, turn, type TableGrid } from './table-grid.js';
 import { decide, decisionMargin, pageThresholds } from './thresholds.js';
 
-/** Below this overall confidence a ballot goes to review (measured: correct clean/scan readings sit above 0.8). */
-export const MIN_AUTO_CONFIDENCE = 0.6;
+export { MIN_AUTO_CONFIDENCE };
 
 export interface TableContext {
   readonly election: Election;
@@ -284,6 +283,12 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     rowH,
   );
   const thresholds = pageThresholds(scoring.cells.map((c) => c.score));
+  if (process.env.DBG_CELLS) {
+    console.log('markLevel', ctx.markLevel, 'rowH', rowH, JSON.stringify(thresholds));
+    scoring.cells.forEach((c, k) =>
+      console.log(rowMap.slots[k]!.number, JSON.stringify(c), JSON.stringify(voteBoxes[k])),
+    );
+  }
 
   const doubts = new Set<ReviewReason>();
   const notes: string[] = [];
@@ -299,7 +304,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
       continue;
     }
     const cs = scoring.cells[k]!;
-    const d0 = decide(cs.score, cs.fill, thresholds, cs.density, cs.crossings);
+    const d0 = decide(cs, thresholds);
     // An empty reading next to a sizeable stroke that could not be placed is not sure.
     const d: ReturnType<typeof decide> =
       d0.decision === 'unmarked' &&
@@ -327,7 +332,9 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
         ...(cs.spills ? { note: 'spills over the cell border' } : {}),
       });
     }
-    margins.push(d.decision === 'uncertain' ? 0 : decisionMargin(cs.score, thresholds));
+    // A mark taken on its shape below the definite score is right, but not by much.
+    const shapeOnly = d.decision === 'marked' && cs.score < thresholds.definite;
+    margins.push(d.decision === 'uncertain' ? 0 : shapeOnly ? 0.5 : decisionMargin(cs.score, thresholds));
   }
   if (rowMap.slots.length > kind.items.length) {
     doubts.add('row_unplaced');
@@ -385,9 +392,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     quality: ctx.quality,
     complete: !cand.touchesEdge,
   });
-  // Vote-counting rule, not image analysis: a reading this unsure as a whole is not accepted
-  // without a person, even when no single check failed (vxsuite's "marginal" idea at ballot level).
-  if (confidence < MIN_AUTO_CONFIDENCE && doubts.size === 0) {
+  if (unsureAsAWhole(confidence, doubts.size)) {
     doubts.add('low_quality');
     notes.push(`overall confidence ${confidence.toFixed(2)} is below ${MIN_AUTO_CONFIDENCE}`);
   }

@@ -1,3 +1,4 @@
+import { skewAngle, unskew } from './deskew.js';
 import type { Gray, Mask } from './gray.js';
 import { apply, homography, warp, type Point, type Quad } from './homography.js';
 import { pageRegion, sheetBlobs } from './page-region.js';
@@ -26,19 +27,37 @@ export interface Rectified {
  */
 export function rectifySheets(bright: Gray, longSide: number): Rectified[] {
   const blobs = sheetBlobs(bright);
-  const identity: Rectified = { bright, toPage: (p) => p, sheet: null, region: pageRegion(bright, blobs) };
-  if (blobs.length === 0) return [identity];
+  if (blobs.length === 0) return [asItIs(bright, blobs)];
   const quads = blobs.map((b) => sheetQuad(b.mask));
   // Every sheet must be a clean quadrilateral; otherwise read the photo as it is (the
   // page search then masks out what is not paper).
-  if (quads.some((q) => q === null)) return [identity];
+  if (quads.some((q) => q === null)) return [asItIs(bright, blobs)];
   const out: Rectified[] = [];
   for (let i = 0; i < blobs.length; i++) {
     const r = rectifyQuad(bright, quads[i]!, blobs[i]!.factor, longSide);
-    if (!r) return [identity];
+    if (!r) return [asItIs(bright, blobs)];
     out.push(r);
   }
   return out;
+}
+
+/** Below this skew (degrees) a page is read as it is: the table search follows it. */
+const MIN_SKEW = 0.5;
+
+/**
+ * A page with no sheet to rectify against (a scan, or a photo without clean sheet
+ * edges), levelled if its lines are turned (see `skewAngle`).
+ */
+function asItIs(bright: Gray, blobs: ReturnType<typeof sheetBlobs>): Rectified {
+  const deg = skewAngle(bright);
+  const level = Math.abs(deg) >= MIN_SKEW ? unskew(bright, deg) : null;
+  if (!level) return { bright, toPage: (p) => p, sheet: null, region: pageRegion(bright, blobs) };
+  return {
+    bright: level.bright,
+    toPage: level.toPage,
+    sheet: null,
+    region: pageRegion(level.bright, sheetBlobs(level.bright)),
+  };
 }
 
 /** Resample one sheet, given by its corners in a mask `f` times smaller than `bright`. */

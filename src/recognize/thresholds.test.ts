@@ -4,24 +4,49 @@ import { DEFAULT_THRESHOLDS, decide, decisionMargin, pageThresholds } from './th
 describe('thresholds', () => {
   it('decides marked, unmarked and marginal around the definite and marginal thresholds', () => {
     const t = DEFAULT_THRESHOLDS;
-    expect(decide(0.12, 0.1, t)).toEqual({ decision: 'marked' });
-    expect(decide(0, 0, t)).toEqual({ decision: 'unmarked' });
-    expect(decide((t.marginal + t.definite) / 2, 0.02, t)).toEqual({
+    expect(decide({ score: 0.12, fill: 0.1 }, t)).toEqual({ decision: 'marked' });
+    expect(decide({ score: 0, fill: 0 }, t)).toEqual({ decision: 'unmarked' });
+    expect(decide({ score: (t.marginal + t.definite) / 2, fill: 0.02 }, t)).toEqual({
       decision: 'uncertain',
       note: 'marginal',
     });
   });
 
   it('sends a cell filled solid to a person as a correction', () => {
-    expect(decide(0.7, 0.8, DEFAULT_THRESHOLDS)).toEqual({ decision: 'uncertain', note: 'filled' });
+    expect(decide({ score: 0.7, fill: 0.8 }, DEFAULT_THRESHOLDS)).toEqual({
+      decision: 'uncertain',
+      note: 'filled',
+    });
   });
 
   it('raises the thresholds above the noise floor of a speckled page', () => {
     const noisy = [0.015, 0.016, 0.014, 0.017, 0.015, 0.016, 0.2, 0.18];
     const t = pageThresholds(noisy);
     expect(t.marginal).toBeGreaterThan(0.017);
-    expect(decide(0.017, 0.02, t).decision).toBe('unmarked');
-    expect(decide(0.18, 0.15, t).decision).toBe('marked');
+    expect(decide({ score: 0.017, fill: 0.02 }, t).decision).toBe('unmarked');
+    expect(decide({ score: 0.18, fill: 0.15 }, t).decision).toBe('marked');
+  });
+
+  it('does not take the ticks of an over-voted ballot for its noise floor', () => {
+    // A districts ballot with 6 of its 8 cells ticked: the lower 40% are ticks.
+    const t = pageThresholds([0, 0, 0.1, 0.12, 0.13, 0.15, 0.36, 0.38]);
+    expect(t.noiseFloor).toBe(DEFAULT_THRESHOLDS.maxNoiseFloor);
+    for (const score of [0.1, 0.12, 0.13]) expect(decide({ score, fill: 0 }, t).decision).toBe('marked');
+  });
+
+  it('takes a faint stroke with the shape of a tick as a mark on a page without noise, and a dot or a blob not', () => {
+    const t = pageThresholds([0, 0, 0, 0, 0, 0.02]);
+    const faint = (t.marginal + t.definite) / 2;
+    const tick = { score: faint, fill: 0.01, density: 0.3, crossings: 1, extent: 0.5 };
+    expect(decide(tick, t)).toEqual({ decision: 'marked' });
+    expect(decide({ ...tick, extent: 0.2 }, t).decision).toBe('uncertain');
+    expect(decide({ ...tick, density: 0.7 }, t).decision).toBe('uncertain');
+    expect(decide({ ...tick, crossings: 3 }, t).decision).toBe('uncertain');
+    // On a speckled page the same stroke is for a person.
+    const noisy = pageThresholds([0.01, 0.012, 0.011, 0.01, 0.012, 0.2]);
+    expect(decide({ ...tick, score: (noisy.marginal + noisy.definite) / 2 }, noisy).decision).toBe(
+      'uncertain',
+    );
   });
 
   it('keeps the defaults on a clean page', () => {

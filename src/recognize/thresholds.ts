@@ -16,6 +16,21 @@ export interface Thresholds {
   readonly scribble: number;
   /** Measured score level of empty cells on this table. */
   readonly noiseFloor: number;
+  /**
+   * The most a noise floor can be. Empty cells score 0 on nearly every page (specks are
+   * dropped before scoring); a "floor" higher than this is ticks, as on a districts
+   * ballot with 5 of its 8 cells ticked, and must not raise the thresholds over them.
+   */
+  readonly maxNoiseFloor: number;
+}
+
+/** What `decide` looks at in one vote cell (see `CellScore`). */
+export interface CellEvidence {
+  readonly score: number;
+  readonly fill: number;
+  readonly density?: number;
+  readonly crossings?: number;
+  readonly extent?: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -25,6 +40,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   dense: 0.5,
   scribble: 0.55,
   noiseFloor: 0,
+  maxNoiseFloor: 0.015,
 };
 
 export function pageThresholds(scores: readonly number[], base: Thresholds = DEFAULT_THRESHOLDS): Thresholds {
@@ -33,7 +49,7 @@ export function pageThresholds(scores: readonly number[], base: Thresholds = DEF
   // At most maxMarks of the cells are marked and ballots have several times more items,
   // so the lower 40% are empty cells on any valid ballot.
   const lower = sorted.slice(0, Math.max(1, Math.floor(sorted.length * 0.4)));
-  const floor = lower[lower.length - 1]!;
+  const floor = Math.min(lower[lower.length - 1]!, base.maxNoiseFloor);
   const marginal = Math.max(base.marginal, floor * 2 + 0.004);
   const definite = Math.max(base.definite, marginal * 2);
   return { ...base, marginal, definite, noiseFloor: floor };
@@ -44,7 +60,8 @@ export type Decision =
   | { readonly decision: 'unmarked' }
   | { readonly decision: 'uncertain'; readonly note: 'marginal' | 'filled' | 'scribbled' };
 
-export function decide(score: number, fill: number, t: Thresholds, density = 0, crossings = 0): Decision {
+export function decide(cell: CellEvidence, t: Thresholds): Decision {
+  const { score, fill, density = 0, crossings = 0, extent = 0 } = cell;
   if (fill >= t.filled) return { decision: 'uncertain', note: 'filled' };
   // A zigzag over the cell: a tick struck out, or a scribble meant as one.
   if (score >= t.marginal && crossings >= 3) return { decision: 'uncertain', note: 'scribbled' };
@@ -52,6 +69,18 @@ export function decide(score: number, fill: number, t: Thresholds, density = 0, 
   if ((score >= 0.15 && density >= t.dense) || score >= t.scribble)
     return { decision: 'uncertain', note: 'scribbled' };
   if (score >= t.definite) return { decision: 'marked' };
+  // Little ink, but the shape of a tick: a typed ✓ or a fine pen in a tall cell. On a
+  // page whose empty cells hold no ink at all, an open single stroke spanning at least
+  // 40% of the cell both ways is a mark; a dot, a dash or a blob is not.
+  if (
+    score >= t.marginal &&
+    t.noiseFloor <= 0.005 &&
+    extent >= 0.4 &&
+    density > 0 &&
+    density <= 0.45 &&
+    crossings <= 2
+  )
+    return { decision: 'marked' };
   if (score >= t.marginal) return { decision: 'uncertain', note: 'marginal' };
   return { decision: 'unmarked' };
 }
