@@ -40,6 +40,18 @@ function line(set: (x: number, y: number) => void, x0: number, y0: number, x1: n
 }
 
 describe('scoreVoteCells', () => {
+  it('measures the fill of a cell blacked out, on a box at fractional pixel positions', () => {
+    const { dark, lines } = page(() => undefined);
+    for (let y = 2; y < 58; y++) for (let x = 2; x < 98; x++) dark.data[y * W + x] = 220;
+    const boxes: Box[] = [
+      { x: 0.4, y: 0.3, width: 99.3, height: 59.6 },
+      { x: 0.4, y: 65.2, width: 99.3, height: 59.6 },
+    ];
+    const s = scoreVoteCells(dark, lines, boxes, 100, 60);
+    expect(s.cells[0]!.fill).toBeGreaterThan(0.9);
+    expect(s.cells[1]!.fill).toBe(0);
+  });
+
   it('counts no mark for a soft shadow only just darker than the mark level, but leaves it for a person', () => {
     const { dark, lines } = page(() => undefined);
     // A shadow wedge over the left of cell 0, fading from 104 to 100 (mark level 100).

@@ -338,11 +338,17 @@ export function scoreVoteCells(
   }
   const out: CellScore[] = cells.map((_, k) => {
     const b = inner[k]!;
+    // Whole pixels: cell boxes come from the ruling at fractional positions, and a
+    // fractional index into a typed array reads undefined (no ink at all).
+    const fx0 = Math.max(0, Math.round(b.x));
+    const fy0 = Math.max(0, Math.round(b.y));
+    const fx1 = Math.min(w, Math.round(b.x + b.width));
+    const fy1 = Math.min(h, Math.round(b.y + b.height));
     let filled = 0;
-    for (let y = b.y; y < b.y + b.height && y < h; y++) {
-      for (let x = b.x; x < b.x + b.width && x < w; x++) if (dark.data[y * w + x]! >= level) filled++;
+    for (let y = fy0; y < fy1; y++) {
+      for (let x = fx0; x < fx1; x++) if (dark.data[y * w + x]! >= level) filled++;
     }
-    const area = b.width * b.height;
+    const area = Math.max(1, (fx1 - fx0) * (fy1 - fy0));
     // A tick is drawn about as big as the row is high, whatever the width of the vote
     // column, so its ink is measured against a square-ish part of the cell.
     const markArea = b.height * Math.min(b.width, b.height * 1.5);
