@@ -98,28 +98,26 @@ export function lineMask(
 
 /**
  * OR of a mask over `r` pixels either side across `axis` (up and down for horizontal
- * lines, left and right for vertical ones). Whole rows are OR-ed together, which the
- * JIT turns into tight loops; `r` is 1 or 2 in practice.
+ * lines, left and right for vertical ones). Masks are mostly empty, so each set pixel
+ * writes its neighbours: one read per pixel, where OR-ing whole rows took 2r.
  */
 export function smearAcross(m: Uint8Array, w: number, h: number, axis: 'h' | 'v', r: number): Uint8Array {
   if (r <= 0) return m;
-  const out = new Uint8Array(m);
-  if (axis === 'h') {
-    for (let y = 0; y < h; y++) {
-      const row = y * w;
-      for (let d = -r; d <= r; d++) {
-        const yy = y + d;
-        if (d === 0 || yy < 0 || yy >= h) continue;
-        const src = yy * w;
-        for (let x = 0; x < w; x++) out[row + x]! |= m[src + x]!;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    if (axis === 'h') {
+      const lo = Math.max(0, y - r) * w;
+      const hi = Math.min(h - 1, y + r) * w;
+      for (let x = 0; x < w; x++) {
+        if (!m[row + x]) continue;
+        for (let o = lo + x; o <= hi + x; o += w) out[o] = 1;
       }
-    }
-  } else {
-    for (let y = 0; y < h; y++) {
-      const row = y * w;
-      for (let d = 1; d <= r && d < w; d++) {
-        for (let x = d; x < w; x++) out[row + x]! |= m[row + x - d]!;
-        for (let x = 0; x < w - d; x++) out[row + x]! |= m[row + x + d]!;
+    } else {
+      for (let x = 0; x < w; x++) {
+        if (!m[row + x]) continue;
+        const x1 = Math.min(w - 1, x + r);
+        for (let xx = Math.max(0, x - r); xx <= x1; xx++) out[row + xx] = 1;
       }
     }
   }
