@@ -213,6 +213,9 @@ async function startOneCoreReader(election: Election): Promise<OneCoreReader> {
   const child = fork('scripts/fixtures/one-core-reader.ts', [], {
     execArgv: ['--import', 'tsx'],
     serialization: 'advanced',
+    // As in production (Dockerfile, npm start): glibc's per-thread malloc arenas, one per
+    // libvips thread, otherwise hold on to freed image buffers and the RSS only grows.
+    env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
     // Anything the recognizer's libraries print must not land in --json's stdout.
     stdio: ['ignore', opts.json ? 2 : 'inherit', 'inherit', 'ipc'],
   });
@@ -516,7 +519,7 @@ async function benchmark(
     );
   }
   console.log(
-    `peak RSS (recognizer, one core) ${rssRecognizerMb.toFixed(0)} MB (its own process, one page at a time; ${single.startupRssMb.toFixed(0)} MB after start-up)`,
+    `peak RSS (recognizer, one core) ${rssRecognizerMb.toFixed(0)} MB (its own process, one page at a time, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}; ${single.startupRssMb.toFixed(0)} MB after start-up)`,
   );
   console.log(
     `peak RSS (bench process)      ${peakRssMb.toFixed(0)} MB (extraction and scoring${pool ? `, ${pool.workers} pool threads` : ''}; ${rssSingleMb.toFixed(0)} MB after the one-core run)`,
