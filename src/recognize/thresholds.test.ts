@@ -49,6 +49,23 @@ describe('thresholds', () => {
     );
   });
 
+  it('takes a big open tick in a small cell for a mark, and a dense or crossed one for a correction', () => {
+    const t = DEFAULT_THRESHOLDS;
+    // Measured on a photocopied slip: one stroke, crossed once going down, 0.7 of the cell's ink.
+    const big = { score: 0.7, fill: 0.23, density: 0.22, crossings: 1 };
+    expect(decide(big, t)).toEqual({ decision: 'marked' });
+    expect(decide({ ...big, crossings: 3 }, t)).toEqual({ decision: 'uncertain', note: 'scribbled' });
+    expect(decide({ ...big, density: 0.35 }, t)).toEqual({ decision: 'uncertain', note: 'scribbled' });
+    // A bold pen: dense for a tick, not a blot.
+    expect(decide({ score: 0.26, fill: 0.07, density: 0.55, crossings: 1 }, t)).toEqual({
+      decision: 'marked',
+    });
+    expect(decide({ score: 0.26, fill: 0.2, density: 0.75, crossings: 1 }, t)).toEqual({
+      decision: 'uncertain',
+      note: 'scribbled',
+    });
+  });
+
   it('keeps the defaults on a clean page', () => {
     expect(pageThresholds([0, 0, 0, 0, 0.15])).toMatchObject({
       marginal: DEFAULT_THRESHOLDS.marginal,

@@ -37,7 +37,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   marginal: 0.012,
   definite: 0.03,
   filled: 0.38,
-  dense: 0.5,
+  dense: 0.6,
   scribble: 0.55,
   noiseFloor: 0,
   maxNoiseFloor: 0.015,
@@ -65,8 +65,11 @@ export function decide(cell: CellEvidence, t: Thresholds): Decision {
   if (fill >= t.filled) return { decision: 'uncertain', note: 'filled' };
   // A zigzag over the cell: a tick struck out, or a scribble meant as one.
   if (score >= t.marginal && crossings >= 3) return { decision: 'uncertain', note: 'scribbled' };
-  // Dense ink, or far more ink than any tick has: a scribbled-over or blacked-out mark.
-  if ((score >= 0.15 && density >= t.dense) || score >= t.scribble)
+  // Dense ink, or far more ink than a tick has: a scribbled-over or blacked-out mark.
+  // A big tick in a small cell (a slip, a narrow vote column) also has a lot of ink,
+  // but it is one open stroke that a vertical line crosses once.
+  const openStroke = crossings <= 1 && density > 0 && density < 0.3 && fill < 0.3;
+  if ((score >= 0.15 && density >= t.dense) || (score >= t.scribble && !openStroke))
     return { decision: 'uncertain', note: 'scribbled' };
   if (score >= t.definite) return { decision: 'marked' };
   // Little ink, but the shape of a tick: a typed ✓ or a fine pen in a tall cell. On a
