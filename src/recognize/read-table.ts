@@ -283,12 +283,6 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     rowH,
   );
   const thresholds = pageThresholds(scoring.cells.map((c) => c.score));
-  if (process.env.DBG_CELLS) {
-    console.log('markLevel', ctx.markLevel, 'rowH', rowH, JSON.stringify(thresholds));
-    scoring.cells.forEach((c, k) =>
-      console.log(rowMap.slots[k]!.number, JSON.stringify(c), JSON.stringify(voteBoxes[k])),
-    );
-  }
 
   const doubts = new Set<ReviewReason>();
   const notes: string[] = [];
