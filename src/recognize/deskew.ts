@@ -1,5 +1,5 @@
 import type { Gray } from './gray.js';
-import { apply, homography, warp, type Point, type Quad } from './homography.js';
+import { resampleQuad, type Point, type Quad } from './homography.js';
 import { otsuLevel } from './line-mask.js';
 
 /** Skews searched for, in degrees either way: flatbed scans are fed up to about ±5°. */
@@ -102,13 +102,6 @@ export function unskew(bright: Gray, deg: number): { bright: Gray; toPage: (p: P
     return [cx + dx * cos - dy * sin, cy + dx * sin + dy * cos];
   };
   const src: Quad = [toSrc(0, 0), toSrc(W - 1, 0), toSrc(W - 1, H - 1), toSrc(0, H - 1)];
-  const rect: Quad = [
-    [0, 0],
-    [W - 1, 0],
-    [W - 1, H - 1],
-    [0, H - 1],
-  ];
-  const back = homography(rect, src);
-  if (!back) return null;
-  return { bright: warp(bright, src, W, H, 0, 255), toPage: (p) => apply(back, p[0], p[1]) };
+  const r = resampleQuad(bright, src, W, H, 255);
+  return r && { bright: r.image, toPage: r.toSource };
 }

@@ -69,3 +69,25 @@ export function warp(img: Gray, src: Quad, width: number, height: number, margin
   }
   return { width, height, data: out };
 }
+
+/**
+ * `warp` a quad into an upright `width` x `height` raster and keep the way back: the
+ * map from a pixel of the new raster to the point of `img` it came from.
+ */
+export function resampleQuad(
+  img: Gray,
+  src: Quad,
+  width: number,
+  height: number,
+  fill = 0,
+): { image: Gray; toSource: (p: Point) => Point } | null {
+  const rect: Quad = [
+    [0, 0],
+    [width - 1, 0],
+    [width - 1, height - 1],
+    [0, height - 1],
+  ];
+  const back = homography(rect, src);
+  if (!back) return null;
+  return { image: warp(img, src, width, height, 0, fill), toSource: (p) => apply(back, p[0], p[1]) };
+}

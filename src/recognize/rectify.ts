@@ -1,6 +1,6 @@
 import { skewAngle, unskew } from './deskew.js';
 import type { Gray, Mask } from './gray.js';
-import { apply, homography, warp, type Point, type Quad } from './homography.js';
+import { resampleQuad, type Point, type Quad } from './homography.js';
 import { pageRegion, sheetBlobs } from './page-region.js';
 import { sheetQuad } from './sheet-quad.js';
 
@@ -77,17 +77,11 @@ function rectifyQuad(bright: Gray, q: Quad, f: number, longSide: number): Rectif
   const s = Math.min(1, longSide / Math.max(w, h));
   w = Math.max(16, Math.round(w * s));
   h = Math.max(16, Math.round(h * s));
-  const rect: Quad = [
-    [0, 0],
-    [w - 1, 0],
-    [w - 1, h - 1],
-    [0, h - 1],
-  ];
-  const back = homography(rect, inset);
-  if (!back) return null;
+  const r = resampleQuad(bright, inset, w, h, 255);
+  if (!r) return null;
   return {
-    bright: warp(bright, inset, w, h, 0, 255),
-    toPage: (p) => apply(back, p[0], p[1]),
+    bright: r.image,
+    toPage: r.toSource,
     sheet: full,
     region: null,
   };
