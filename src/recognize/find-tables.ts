@@ -27,9 +27,13 @@ export function meanPool(img: Gray, f: number): Gray {
   const acc = new Uint32Array(w * h);
   const src = img.data;
   for (let y = 0; y < h * f; y++) {
-    const orow = Math.floor(y / f) * w;
+    const orow = ((y / f) | 0) * w;
     const irow = y * img.width;
-    for (let x = 0; x < w * f; x++) acc[orow + Math.floor(x / f)]! += src[irow + x]!;
+    for (let bx = 0; bx < w; bx++) {
+      let sum = 0;
+      for (let i = irow + bx * f, end = i + f; i < end; i++) sum += src[i]!;
+      acc[orow + bx]! += sum;
+    }
   }
   const out = new Uint8Array(w * h);
   const n = f * f;

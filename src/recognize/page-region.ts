@@ -78,9 +78,15 @@ export function sheetBlobs(bright: Gray): SheetBlob[] {
   const h = Math.floor(bright.height / f);
   if (w < 8 || h < 8) return [];
   const small = new Float32Array(w * h);
+  const src = bright.data;
   for (let y = 0; y < h * f; y++) {
-    for (let x = 0; x < w * f; x++)
-      small[Math.floor(y / f) * w + Math.floor(x / f)]! += bright.data[y * bright.width + x]!;
+    const orow = ((y / f) | 0) * w;
+    const irow = y * bright.width;
+    for (let bx = 0; bx < w; bx++) {
+      let sum = 0;
+      for (let i = irow + bx * f, end = i + f; i < end; i++) sum += src[i]!;
+      small[orow + bx]! += sum;
+    }
   }
   const hist = new Float64Array(256);
   for (let i = 0; i < small.length; i++) {
