@@ -44,6 +44,9 @@ export class DigitReader {
     await worker.setParameters({
       tessedit_char_whitelist: '0123456789',
       tessedit_pageseg_mode: PSM.SINGLE_LINE,
+      // Strips are always dark digits on white (toPgm); without this Tesseract reads a
+      // line it is unsure of a second time inverted, doubling the cost of poor strips.
+      tessedit_do_invert: '0',
       // Leptonica prints histogram dumps for some strips; they would interleave with the
       // JSON log lines on stderr.
       debug_file: '/dev/null',
