@@ -1,6 +1,6 @@
 import { fitBorder } from './border-fit.js';
 import { label } from './components.js';
-import type { Gray, Mask } from './gray.js';
+import { blockSums, type Gray, type Mask } from './gray.js';
 import type { Quad } from './homography.js';
 import { ridgeMask } from './line-filter.js';
 import { polygonArea } from './sheet-quad.js';
@@ -22,22 +22,10 @@ export interface TableCandidate {
  */
 export function meanPool(img: Gray, f: number): Gray {
   if (f <= 1) return img;
-  const w = Math.floor(img.width / f);
-  const h = Math.floor(img.height / f);
-  const acc = new Uint32Array(w * h);
-  const src = img.data;
-  for (let y = 0; y < h * f; y++) {
-    const orow = ((y / f) | 0) * w;
-    const irow = y * img.width;
-    for (let bx = 0; bx < w; bx++) {
-      let sum = 0;
-      for (let i = irow + bx * f, end = i + f; i < end; i++) sum += src[i]!;
-      acc[orow + bx]! += sum;
-    }
-  }
+  const { width: w, height: h, sums } = blockSums(img, f);
   const out = new Uint8Array(w * h);
   const n = f * f;
-  for (let i = 0; i < out.length; i++) out[i] = acc[i]! / n;
+  for (let i = 0; i < out.length; i++) out[i] = sums[i]! / n;
   return { width: w, height: h, data: out };
 }
 

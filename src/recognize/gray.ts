@@ -56,3 +56,24 @@ export function rotate90(img: Gray, quarterTurns: number): Gray {
   }
   return { width: h, height: w, data: out };
 }
+
+/**
+ * Sum of each `f` x `f` block of `img` (the last partial row and column of blocks are
+ * dropped): the core of every pooling step. Exact in 32-bit integers up to f = 256.
+ */
+export function blockSums(img: Gray, f: number): { width: number; height: number; sums: Uint32Array } {
+  const w = Math.floor(img.width / f);
+  const h = Math.floor(img.height / f);
+  const sums = new Uint32Array(w * h);
+  const src = img.data;
+  for (let y = 0; y < h * f; y++) {
+    const orow = ((y / f) | 0) * w;
+    const irow = y * img.width;
+    for (let bx = 0; bx < w; bx++) {
+      let sum = 0;
+      for (let i = irow + bx * f, end = i + f; i < end; i++) sum += src[i]!;
+      sums[orow + bx]! += sum;
+    }
+  }
+  return { width: w, height: h, sums };
+}

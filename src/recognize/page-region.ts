@@ -1,5 +1,5 @@
 import { label } from './components.js';
-import type { Gray, Mask } from './gray.js';
+import { blockSums, type Gray, type Mask } from './gray.js';
 import { otsuSplit } from './otsu.js';
 
 /**
@@ -74,23 +74,12 @@ export interface SheetBlob {
  */
 export function sheetBlobs(bright: Gray): SheetBlob[] {
   const f = 8;
-  const w = Math.floor(bright.width / f);
-  const h = Math.floor(bright.height / f);
+  const { width: w, height: h, sums } = blockSums(bright, f);
   if (w < 8 || h < 8) return [];
   const small = new Float32Array(w * h);
-  const src = bright.data;
-  for (let y = 0; y < h * f; y++) {
-    const orow = ((y / f) | 0) * w;
-    const irow = y * bright.width;
-    for (let bx = 0; bx < w; bx++) {
-      let sum = 0;
-      for (let i = irow + bx * f, end = i + f; i < end; i++) sum += src[i]!;
-      small[orow + bx]! += sum;
-    }
-  }
   const hist = new Float64Array(256);
   for (let i = 0; i < small.length; i++) {
-    small[i] = small[i]! / (f * f);
+    small[i] = sums[i]! / (f * f);
     hist[Math.round(small[i]!)]!++;
   }
   // Otsu split between paper and surroundings.
