@@ -73,8 +73,9 @@ export function decide(cell: CellEvidence, t: Thresholds): Decision {
     return { decision: 'uncertain', note: 'scribbled' };
   if (score >= t.definite) return { decision: 'marked' };
   // Little ink, but the shape of a tick: a typed ✓ or a fine pen in a tall cell. On a
-  // page whose empty cells hold no ink at all, an open single stroke spanning at least
-  // 40% of the cell both ways is a mark; a dot, a dash or a blob is not.
+  // page whose empty cells hold no ink at all (noise floor near 0), an open stroke (not
+  // dense, crossed at most twice going down) spanning at least 40% of the cell both ways
+  // is a mark; a dot, a dash or a blob is not.
   if (
     score >= t.marginal &&
     t.noiseFloor <= 0.005 &&
