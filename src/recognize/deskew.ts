@@ -1,4 +1,4 @@
-import type { Gray } from './gray.js';
+import { blockSums, type Gray } from './gray.js';
 import { resampleQuad, type Point, type Quad } from './homography.js';
 import { otsuLevel } from './line-mask.js';
 
@@ -18,20 +18,10 @@ const MAX_SKEW = 7;
  */
 export function skewAngle(bright: Gray): number {
   const f = Math.max(1, Math.round(Math.max(bright.width, bright.height) / 700));
-  const w = Math.floor(bright.width / f);
-  const h = Math.floor(bright.height / f);
+  const { width: w, height: h, sums } = blockSums(bright, f);
   if (w < 20 || h < 20) return 0;
   const dark = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let dy = 0; dy < f; dy++) {
-        const row = (y * f + dy) * bright.width + x * f;
-        for (let dx = 0; dx < f; dx++) s += bright.data[row + dx]!;
-      }
-      dark[y * w + x] = 255 - Math.round(s / (f * f));
-    }
-  }
+  for (let i = 0; i < dark.length; i++) dark[i] = 255 - Math.round(sums[i]! / (f * f));
   const level = otsuLevel({ width: w, height: h, data: dark });
   const xs: number[] = [];
   const ys: number[] = [];

@@ -29,17 +29,6 @@ export function meanPool(img: Gray, f: number): Gray {
   return { width: w, height: h, data: out };
 }
 
-/** Horizontal and vertical ruling of an ink mask. */
-export function ruling(
-  ink: Mask,
-  minRunH: number,
-  minRunV: number,
-  tolerance: number,
-  maxThick: number,
-): { h: Mask; v: Mask } {
-  return gridLines(ink, ink, minRunH, minRunV, tolerance, maxThick);
-}
-
 /**
  * The page as the table searches see it: a mean-pooled copy about 1000 px long (a
  * table is large, this is plenty) and the stroke sizes that go with it. Made once per
@@ -72,7 +61,8 @@ export function tableSearch(dark: Gray): TableSearch {
  */
 export function findTables(search: TableSearch, level: number): TableCandidate[] {
   const { small, f, maxThick, minRun } = search;
-  const plain = ruling(threshold(small, level), minRun, minRun, 2, maxThick);
+  const ink = threshold(small, level);
+  const plain = gridLines(ink, ink, minRun, minRun, 2, maxThick);
   return gridCandidates(plain.h, plain.v, f, minRun);
 }
 

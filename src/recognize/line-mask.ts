@@ -46,18 +46,41 @@ export function lineMask(
   crossings: Mask | null = null,
 ): Mask {
   const { width: w, height: h } = thin;
+  const smear = (m: Uint8Array): Uint8Array => smearAcross(m, w, h, axis, tolerance);
+  return runsAlong(
+    { thin: smear(thin.data), ink: smear(ink.data), cross: crossings ? smear(crossings.data) : null },
+    ink,
+    axis,
+    minRun,
+    tolerance,
+    maxThick,
+  );
+}
+
+/** Masks smeared across the axis (see `smearAcross`), as `runsAlong` reads them. */
+interface Smeared {
+  readonly thin: Uint8Array;
+  readonly ink: Uint8Array;
+  readonly cross: Uint8Array | null;
+}
+
+/** The run measurement of `lineMask`, on masks already smeared (so callers can share them). */
+function runsAlong(
+  s: Smeared,
+  ink: Mask,
+  axis: 'h' | 'v',
+  minRun: number,
+  tolerance: number,
+  maxThick: number,
+): Mask {
+  const { width: w, height: h } = ink;
   const raw = ink.data;
   const out = new Uint8Array(w * h);
   const along = axis === 'h' ? w : h;
   const across = axis === 'h' ? h : w;
   const step = axis === 'h' ? 1 : w;
   const lineStride = axis === 'h' ? w : 1;
-  // Each mask smeared across the axis once, up front (a sliding window), rather than
-  // OR-ing 2 * tolerance + 1 neighbouring lines again for every line: lineMask is one
-  // of the recognizer's hottest loops.
-  const sThin = smearAcross(thin.data, w, h, axis, tolerance);
-  const sInk = smearAcross(raw, w, h, axis, tolerance);
-  const sCross = crossings ? smearAcross(crossings.data, w, h, axis, tolerance) : null;
+  const { thin: sThin, ink: sInk, cross: sCross } = s;
   const maxGap = Math.max(1, Math.round(tolerance));
   for (let a = 0; a < across; a++) {
     const base = a * lineStride;
@@ -218,10 +241,20 @@ export function gridLines(
   tolerance: number,
   maxThick: number,
 ): { h: Mask; v: Mask } {
-  const hThin = thinAcross(hInk, 'h', maxThick);
-  const vThin = thinAcross(vInk, 'v', maxThick);
-  const h1 = lineMask(hThin, hInk, 'h', minRunH, tolerance, maxThick);
-  const v = lineMask(vThin, vInk, 'v', minRunV, tolerance, maxThick, h1);
-  const h = lineMask(hThin, hInk, 'h', minRunH, tolerance, maxThick, v);
+  const { width: w, height: hgt } = hInk;
+  // The thin and ink masks of each axis are smeared once and serve both of its searches.
+  const hS = {
+    thin: smearAcross(thinAcross(hInk, 'h', maxThick).data, w, hgt, 'h', tolerance),
+    ink: smearAcross(hInk.data, w, hgt, 'h', tolerance),
+  };
+  const vS = {
+    thin: smearAcross(thinAcross(vInk, 'v', maxThick).data, w, hgt, 'v', tolerance),
+    ink: smearAcross(vInk.data, w, hgt, 'v', tolerance),
+  };
+  const h1 = runsAlong({ ...hS, cross: null }, hInk, 'h', minRunH, tolerance, maxThick);
+  const vCross = smearAcross(h1.data, w, hgt, 'v', tolerance);
+  const v = runsAlong({ ...vS, cross: vCross }, vInk, 'v', minRunV, tolerance, maxThick);
+  const hCross = smearAcross(v.data, w, hgt, 'h', tolerance);
+  const h = runsAlong({ ...hS, cross: hCross }, hInk, 'h', minRunH, tolerance, maxThick);
   return { h, v };
 }

@@ -8,7 +8,8 @@ import type { DigitReader } from './ocr.js';
 import { paperNoise } from './page-region.js';
 import { pageQuality } from './quality.js';
 import type { BallotReading, PageReading } from './reading.js';
-import { MIN_AUTO_CONFIDENCE, readTable } from './read-table.js';
+import { MIN_AUTO_CONFIDENCE } from './confidence.js';
+import { readTable } from './read-table.js';
 import { rectifySheets, type Rectified } from './rectify.js';
 
 export interface ImageReaderOptions {

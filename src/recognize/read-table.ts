@@ -17,8 +17,6 @@ import { mapRows, type RowMap, type SerialCell } from './row-map.js';
 import { findRuling, gaps, isSideways, median, turn, type TableGrid } from './table-grid.js';
 import { decide, decisionMargin, pageThresholds } from './thresholds.js';
 
-export { MIN_AUTO_CONFIDENCE };
-
 export interface TableContext {
   readonly election: Election;
   readonly digits: DigitReader;
@@ -326,9 +324,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
         ...(cs.spills ? { note: 'spills over the cell border' } : {}),
       });
     }
-    // A mark taken on its shape below the definite score is right, but not by much.
-    const shapeOnly = d.decision === 'marked' && cs.score < thresholds.definite;
-    margins.push(d.decision === 'uncertain' ? 0 : shapeOnly ? 0.5 : decisionMargin(cs.score, thresholds));
+    margins.push(decisionMargin(cs.score, thresholds, d.decision));
   }
   if (rowMap.slots.length > kind.items.length) {
     doubts.add('row_unplaced');

@@ -56,7 +56,7 @@ function asItIs(bright: Gray, blobs: ReturnType<typeof sheetBlobs>): Rectified {
     bright: level.bright,
     toPage: level.toPage,
     sheet: null,
-    region: pageRegion(level.bright, sheetBlobs(level.bright)),
+    region: pageRegion(level.bright),
   };
 }
 

@@ -77,5 +77,8 @@ describe('thresholds', () => {
     expect(decisionMargin(DEFAULT_THRESHOLDS.marginal * 1.5, DEFAULT_THRESHOLDS)).toBe(0);
     expect(decisionMargin(0, DEFAULT_THRESHOLDS)).toBe(1);
     expect(decisionMargin(0.2, DEFAULT_THRESHOLDS)).toBe(1);
+    // With the decision: an uncertain cell has no margin, a mark taken on its shape half.
+    expect(decisionMargin(0.2, DEFAULT_THRESHOLDS, 'uncertain')).toBe(0);
+    expect(decisionMargin(DEFAULT_THRESHOLDS.marginal * 1.5, DEFAULT_THRESHOLDS, 'marked')).toBe(0.5);
   });
 });

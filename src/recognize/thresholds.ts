@@ -89,8 +89,14 @@ export function decide(cell: CellEvidence, t: Thresholds): Decision {
   return { decision: 'unmarked' };
 }
 
-/** How far a score sits from the nearest decision boundary, 0 (on it) .. 1 (far). */
-export function decisionMargin(score: number, t: Thresholds): number {
+/**
+ * How far a score sits from the nearest decision boundary, 0 (on it) .. 1 (far); with
+ * the decision taken, how sure that decision is.
+ */
+export function decisionMargin(score: number, t: Thresholds, decision?: Decision['decision']): number {
+  if (decision === 'uncertain') return 0;
+  // A mark taken on its shape below the definite score (see `decide`) is right, but not by much.
+  if (decision === 'marked' && score < t.definite) return 0.5;
   if (score >= t.definite) return Math.min(1, (score - t.definite) / t.definite + 0.5);
   if (score < t.marginal) return Math.min(1, (t.marginal - score) / t.marginal);
   return 0;

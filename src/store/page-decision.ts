@@ -112,9 +112,11 @@ function pageFacts(db: Db, pageId: number): PageFacts | undefined {
     .prepare(
       `SELECT p.id AS page_id, a.id AS attachment_id, a.status AS attachment_status, m.id AS mail_id,
               m.status AS mail_status, m.reason AS mail_reason, m.duplicate_of,
-              (SELECT pr.id FROM page_readings pr WHERE pr.page_id = p.id ORDER BY pr.version DESC LIMIT 1) AS reading_id,
-              (SELECT pr.reason FROM page_readings pr WHERE pr.page_id = p.id ORDER BY pr.version DESC LIMIT 1) AS reading_reason
+              pr.id AS reading_id, pr.reason AS reading_reason
        FROM pages p JOIN attachments a ON a.id = p.attachment_id JOIN mails m ON m.id = a.mail_id
+       -- The latest machine reading of the page, found once for both of its columns.
+       LEFT JOIN page_readings pr
+         ON pr.id = (SELECT id FROM page_readings WHERE page_id = p.id ORDER BY version DESC LIMIT 1)
        WHERE p.id = ?`,
     )
     .get(pageId) as PageFacts | undefined;
