@@ -475,6 +475,8 @@ async function benchmark(
         kind: b.readKind ?? b.truthKind,
         match: b.match,
         verdict: b.verdict,
+        expect: b.expect,
+        readingRight: b.readingRight,
         doubts: b.doubts,
       })),
     })),
@@ -538,6 +540,12 @@ async function benchmark(
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') || '–'
     }`,
+  );
+  // Review that was caution rather than need: the best reading was already right.
+  const reviewed = scores.flatMap((p) => p.ballots).filter((b) => b.verdict === 'review');
+  const rightAnyway = reviewed.filter((b) => b.readingRight && b.expect !== 'review').length;
+  console.log(
+    `review, reading already right ${rightAnyway} of ${reviewed.length} (a person would only confirm it)`,
   );
   console.log('');
   console.log(HEADER);
