@@ -15,7 +15,7 @@ import type { DigitReader } from './ocr.js';
 import type { BallotReading, Box, ItemReading } from './reading.js';
 import { mapRows, type RowMap, type SerialCell } from './row-map.js';
 import { findRuling, gaps, isSideways, median, turn, type TableGrid } from './table-grid.js';
-import { decide, decisionMargin, pageThresholds } from './thresholds.js';
+import { decide, decisionMargin, pageThresholds, tickShaped } from './thresholds.js';
 
 export interface TableContext {
   readonly election: Election;
@@ -280,7 +280,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     ctx.markLevel,
     rowH,
   );
-  const thresholds = pageThresholds(scoring.cells.map((c) => c.score));
+  const thresholds = pageThresholds(scoring.cells);
 
   const doubts = new Set<ReviewReason>();
   const notes: string[] = [];
@@ -353,11 +353,14 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     notes.push('one column serves as the vote column of one half and the serial column of the next');
   }
   // A vote column ticked in every row of a half is more likely a column of serial numbers
-  // or text taken for the vote column (a missed rule) than a voter ticking everything.
+  // or text taken for the vote column (a missed rule) than a voter ticking everything,
+  // unless every one of those marks has the shape of a tick (digits are too narrow, the
+  // characters of a name too dense): an over-voted districts ballot has halves of 4 rows.
   const decisionOf = new Map(items.map((it) => [it.number, it.decision] as const));
   halves.forEach((_, hIdx) => {
-    const slots = rowMap.slots.filter((sl) => sl.half === hIdx);
-    if (slots.length >= 4 && slots.every((sl) => decisionOf.get(sl.number) === 'marked')) {
+    const ks = rowMap.slots.flatMap((sl, k) => (sl.half === hIdx ? [k] : []));
+    const allMarked = ks.every((k) => decisionOf.get(rowMap.slots[k]!.number) === 'marked');
+    if (ks.length >= 4 && allMarked && !ks.every((k) => tickShaped(scoring.cells[k]!))) {
       doubts.add('layout_uncertain');
       notes.push(`every row of half ${hIdx + 1} reads as ticked`);
     }

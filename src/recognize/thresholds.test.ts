@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS, decide, decisionMargin, pageThresholds } from './thresholds.js';
 
+/** Cells with these scores and no stroke shape measured. */
+const cells = (...scores: number[]) => scores.map((score) => ({ score, fill: 0 }));
+
 describe('thresholds', () => {
   it('decides marked, unmarked and marginal around the definite and marginal thresholds', () => {
     const t = DEFAULT_THRESHOLDS;
@@ -21,7 +24,7 @@ describe('thresholds', () => {
 
   it('raises the thresholds above the noise floor of a speckled page', () => {
     const noisy = [0.015, 0.016, 0.014, 0.017, 0.015, 0.016, 0.2, 0.18];
-    const t = pageThresholds(noisy);
+    const t = pageThresholds(cells(...noisy));
     expect(t.marginal).toBeGreaterThan(0.017);
     expect(decide({ score: 0.017, fill: 0.02 }, t).decision).toBe('unmarked');
     expect(decide({ score: 0.18, fill: 0.15 }, t).decision).toBe('marked');
@@ -29,13 +32,25 @@ describe('thresholds', () => {
 
   it('does not take the ticks of an over-voted ballot for its noise floor', () => {
     // A districts ballot with 6 of its 8 cells ticked: the lower 40% are ticks.
-    const t = pageThresholds([0, 0, 0.1, 0.12, 0.13, 0.15, 0.36, 0.38]);
+    const t = pageThresholds(cells(0, 0, 0.1, 0.12, 0.13, 0.15, 0.36, 0.38));
     expect(t.noiseFloor).toBe(DEFAULT_THRESHOLDS.maxNoiseFloor);
     for (const score of [0.1, 0.12, 0.13]) expect(decide({ score, fill: 0 }, t).decision).toBe('marked');
   });
 
+  it('measures the noise floor without the tick-shaped strokes of an over-voted ballot', () => {
+    // A districts ballot with 7 of its 8 cells ticked with a fine pen: the floor is the
+    // one empty cell, so the ticks are marks and the ballot is found over-voted.
+    const tick = { score: 0.05, fill: 0.02, density: 0.3, crossings: 1, extent: 0.5 };
+    const t = pageThresholds([...Array.from({ length: 7 }, () => tick), { score: 0, fill: 0 }]);
+    expect(t.noiseFloor).toBe(0);
+    expect(decide(tick, t)).toEqual({ decision: 'marked' });
+    // Grain in every cell is no tick: it still raises the floor.
+    const grain = { score: 0.014, fill: 0.01, density: 0.5, crossings: 0, extent: 0.1 };
+    expect(pageThresholds(Array.from({ length: 8 }, () => grain)).noiseFloor).toBe(0.014);
+  });
+
   it('takes a faint stroke with the shape of a tick as a mark on a page without noise, and a dot or a blob not', () => {
-    const t = pageThresholds([0, 0, 0, 0, 0, 0.02]);
+    const t = pageThresholds(cells(0, 0, 0, 0, 0, 0.02));
     const faint = (t.marginal + t.definite) / 2;
     const tick = { score: faint, fill: 0.01, density: 0.3, crossings: 1, extent: 0.5 };
     expect(decide(tick, t)).toEqual({ decision: 'marked' });
@@ -43,7 +58,7 @@ describe('thresholds', () => {
     expect(decide({ ...tick, density: 0.7 }, t).decision).toBe('uncertain');
     expect(decide({ ...tick, crossings: 3 }, t).decision).toBe('uncertain');
     // On a speckled page the same stroke is for a person.
-    const noisy = pageThresholds([0.01, 0.012, 0.011, 0.01, 0.012, 0.2]);
+    const noisy = pageThresholds(cells(0.01, 0.012, 0.011, 0.01, 0.012, 0.2));
     expect(decide({ ...tick, score: (noisy.marginal + noisy.definite) / 2 }, noisy).decision).toBe(
       'uncertain',
     );
@@ -67,7 +82,7 @@ describe('thresholds', () => {
   });
 
   it('keeps the defaults on a clean page', () => {
-    expect(pageThresholds([0, 0, 0, 0, 0.15])).toMatchObject({
+    expect(pageThresholds(cells(0, 0, 0, 0, 0.15))).toMatchObject({
       marginal: DEFAULT_THRESHOLDS.marginal,
       definite: DEFAULT_THRESHOLDS.definite,
     });

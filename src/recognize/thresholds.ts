@@ -43,13 +43,32 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   maxNoiseFloor: 0.015,
 };
 
-export function pageThresholds(scores: readonly number[], base: Thresholds = DEFAULT_THRESHOLDS): Thresholds {
-  if (scores.length === 0) return base;
-  const sorted = [...scores].sort((a, b) => a - b);
-  // At most maxMarks of the cells are marked and ballots have several times more items,
-  // so the lower 40% are empty cells on any valid ballot.
-  const lower = sorted.slice(0, Math.max(1, Math.floor(sorted.length * 0.4)));
-  const floor = Math.min(lower[lower.length - 1]!, base.maxNoiseFloor);
+/**
+ * One open stroke spanning at least 40% of the cell both ways, not dense, crossed at
+ * most twice going down: the shape of a tick (or a typed ✓), which grain, a speck, a
+ * dash or a blot does not have.
+ */
+export function tickShaped(cell: CellEvidence): boolean {
+  const { density = 0, crossings = 0, extent = 0 } = cell;
+  return extent >= 0.4 && density > 0 && density <= 0.45 && crossings <= 2;
+}
+
+export function pageThresholds(
+  cells: readonly CellEvidence[],
+  base: Thresholds = DEFAULT_THRESHOLDS,
+): Thresholds {
+  if (cells.length === 0) return base;
+  // The floor is what empty cells score on this page. At most maxMarks of the cells are
+  // marked and ballots have several times more items, so the lower 40% are empty on a
+  // valid ballot. An over-voted one can have ticks there (a districts ballot with 7 of
+  // its 8 cells ticked), so cells holding a tick-shaped stroke are no witness of the floor.
+  const witnesses = cells
+    .filter((c) => !(c.score >= base.marginal && tickShaped(c)))
+    .map((c) => c.score)
+    .sort((a, b) => a - b);
+  const take = Math.min(witnesses.length, Math.max(1, Math.floor(cells.length * 0.4)));
+  const measured = take === 0 ? base.noiseFloor : witnesses[take - 1]!;
+  const floor = Math.min(measured, base.maxNoiseFloor);
   const marginal = Math.max(base.marginal, floor * 2 + 0.004);
   const definite = Math.max(base.definite, marginal * 2);
   return { ...base, marginal, definite, noiseFloor: floor };
@@ -61,7 +80,7 @@ export type Decision =
   | { readonly decision: 'uncertain'; readonly note: 'marginal' | 'filled' | 'scribbled' };
 
 export function decide(cell: CellEvidence, t: Thresholds): Decision {
-  const { score, fill, density = 0, crossings = 0, extent = 0 } = cell;
+  const { score, fill, density = 0, crossings = 0 } = cell;
   if (fill >= t.filled) return { decision: 'uncertain', note: 'filled' };
   // A zigzag over the cell: a tick struck out, or a scribble meant as one.
   if (score >= t.marginal && crossings >= 3) return { decision: 'uncertain', note: 'scribbled' };
@@ -76,15 +95,7 @@ export function decide(cell: CellEvidence, t: Thresholds): Decision {
   // page whose empty cells hold no ink at all (noise floor near 0), an open stroke (not
   // dense, crossed at most twice going down) spanning at least 40% of the cell both ways
   // is a mark; a dot, a dash or a blob is not.
-  if (
-    score >= t.marginal &&
-    t.noiseFloor <= 0.005 &&
-    extent >= 0.4 &&
-    density > 0 &&
-    density <= 0.45 &&
-    crossings <= 2
-  )
-    return { decision: 'marked' };
+  if (score >= t.marginal && t.noiseFloor <= 0.005 && tickShaped(cell)) return { decision: 'marked' };
   if (score >= t.marginal) return { decision: 'uncertain', note: 'marginal' };
   return { decision: 'unmarked' };
 }
