@@ -52,10 +52,20 @@ describe('scoreVoteCells', () => {
     expect(s.cells[1]!.fill).toBe(0);
   });
 
-  it('counts no mark for a soft shadow only just darker than the mark level, but leaves it for a person', () => {
+  it('ignores a soft shadow nowhere darker than the mark level by the faint margin', () => {
     const { dark, lines } = page(() => undefined);
     // A shadow wedge over the left of cell 0, fading from 104 to 100 (mark level 100).
     for (let y = 8; y < 52; y++) for (let x = 5; x < 40; x++) dark.data[y * W + x] = 104 - Math.floor(x / 10);
+    const s = scoreVoteCells(dark, lines, cells, 100, 60);
+    expect(s.cells[0]!.score).toBe(0);
+    expect(s.cells[0]!.strayScore).toBe(0);
+  });
+
+  it('counts no mark for a smudge with only a small dark core, but leaves it for a person', () => {
+    const { dark, lines } = page(() => undefined);
+    for (let y = 8; y < 52; y++) for (let x = 5; x < 40; x++) dark.data[y * W + x] = 104 - Math.floor(x / 10);
+    // A core of about 4% of the smudge past the faint margin: too little to be a pen stroke.
+    for (let y = 28; y < 32; y++) for (let x = 10; x < 25; x++) dark.data[y * W + x] = 120;
     const s = scoreVoteCells(dark, lines, cells, 100, 60);
     expect(s.cells[0]!.score).toBe(0);
     expect(s.cells[0]!.strayScore).toBeGreaterThan(0.1);

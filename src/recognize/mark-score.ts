@@ -275,6 +275,10 @@ export function scoreVoteCells(
     const extent = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
     // Specks (photocopy dust, JPEG noise) are too small to be a tick.
     if (extent < minExtent) continue;
+    // Nowhere darker than the mark level by the faint margin: paper texture, a streak or
+    // the soft edge of a shadow. The faintest real tick measured (pencil in a blurred
+    // photo) has a core well past that margin, so this is no mark and no doubt either.
+    if (strong[l] === 0) continue;
     // A straight sliver along the cell is ruling the line search missed (a faint or
     // broken border, a photocopy edge), not a tick: ticks bend.
     const cw = c.x1 - c.x0 + 1;
