@@ -104,30 +104,40 @@ function usableCurves(curves: readonly Curve[], width: number): Knot[] {
   return bend >= 1.5 ? knots : [];
 }
 
-/** For every column, map output rows to source rows through the knots and sample linearly. */
+/**
+ * For every column, map output rows to source rows through the knots and sample
+ * linearly. Walked row by row (each column keeps its own place among the knots), so
+ * the image is read in memory order rather than down its columns.
+ */
 function resampleRows(img: Gray, knots: readonly Knot[]): Gray {
   const { width: w, height: h, data } = img;
   const out = new Uint8Array(w * h);
   const n = knots.length;
-  const src = new Float64Array(n);
-  for (let x = 0; x < w; x++) {
-    for (let k = 0; k < n; k++) src[k] = yAt(knots[k]!.curve, x);
-    let k = 0;
-    for (let y = 0; y < h; y++) {
-      while (k < n - 1 && y > knots[k + 1]!.target) k++;
+  // Source row of knot k in column x at [k * w + x].
+  const src = new Float64Array(n * w);
+  for (let k = 0; k < n; k++) for (let x = 0; x < w; x++) src[k * w + x] = yAt(knots[k]!.curve, x);
+  const first = knots[0]!.target;
+  const last = knots[n - 1]!.target;
+  let k = 0;
+  for (let y = 0; y < h; y++) {
+    // The knot segment holding row y is the same for every column.
+    while (k < n - 1 && y > knots[k + 1]!.target) k++;
+    const a = knots[k]!;
+    const b = knots[k + 1];
+    const t = b ? (y - a.target) / Math.max(1e-6, b.target - a.target) : 0;
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
       let sy: number;
-      const a = knots[k]!;
-      if (y <= knots[0]!.target) sy = y + (src[0]! - knots[0]!.target);
-      else if (k >= n - 1) sy = y + (src[n - 1]! - knots[n - 1]!.target);
+      if (y <= first) sy = y + (src[x]! - first);
+      else if (k >= n - 1) sy = y + (src[(n - 1) * w + x]! - last);
       else {
-        const b = knots[k + 1]!;
-        const t = (y - a.target) / Math.max(1e-6, b.target - a.target);
-        sy = src[k]! + t * (src[k + 1]! - src[k]!);
+        const sa = src[k * w + x]!;
+        sy = sa + t * (src[(k + 1) * w + x]! - sa);
       }
       const y0 = Math.floor(sy);
       if (y0 < 0 || y0 >= h - 1) continue;
       const ty = sy - y0;
-      out[y * w + x] = data[y0 * w + x]! * (1 - ty) + data[(y0 + 1) * w + x]! * ty + 0.5;
+      out[row + x] = data[y0 * w + x]! * (1 - ty) + data[(y0 + 1) * w + x]! * ty + 0.5;
     }
   }
   return { width: w, height: h, data: out };
