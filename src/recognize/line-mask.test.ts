@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Mask } from './gray.js';
-import { gridLines, lineMask, smearAcross, thinAcross } from './line-mask.js';
+import { dilate, gridLines, lineMask, smearAcross, thinAcross } from './line-mask.js';
 
 function blank(w: number, h: number): Mask {
   return { width: w, height: h, data: new Uint8Array(w * h) };
@@ -32,6 +32,25 @@ function naiveSmear(m: Uint8Array, w: number, h: number, axis: 'h' | 'v', r: num
   }
   return out;
 }
+
+describe('dilate', () => {
+  it('grows each set pixel into a square of side 2r+1, clipped at the edges', () => {
+    const w = 9;
+    const h = 7;
+    const data = new Uint8Array(w * h);
+    data[3 * w + 4] = 1; // the middle
+    data[0 * w + 8] = 1; // the top right corner
+    const out = dilate({ width: w, height: h, data }, 2);
+    const set = (x: number, y: number): boolean => out.data[y * w + x] === 1;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const nearMiddle = Math.abs(x - 4) <= 2 && Math.abs(y - 3) <= 2;
+        const nearCorner = x >= 6 && y <= 2;
+        expect(set(x, y)).toBe(nearMiddle || nearCorner);
+      }
+    }
+  });
+});
 
 describe('smearAcross', () => {
   it('is the OR over r pixels either side across the axis, for any r', () => {

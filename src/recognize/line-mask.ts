@@ -153,15 +153,16 @@ export function union(a: Mask, b: Mask): Mask {
   return { width: a.width, height: a.height, data: out };
 }
 
-/** Grow a mask by `r` pixels in a square (separable max filter). */
+/**
+ * Grow a mask by `r` pixels in a square (separable max filter). Both passes walk the
+ * image in memory order: the vertical one keeps, per column, the last set row above
+ * (going down) and the next set row below (going up).
+ */
 export function dilate(m: Mask, r: number): Mask {
   const { width: w, height: h } = m;
   const tmp = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const row = y * w;
-    let last = -1e9;
-    for (let x = 0; x < w; x++) if (m.data[row + x]) last = x;
-    // two passes: forward and backward distance to nearest set pixel
     let prev = -1e9;
     for (let x = 0; x < w; x++) {
       if (m.data[row + x]) prev = x;
@@ -172,19 +173,22 @@ export function dilate(m: Mask, r: number): Mask {
       if (m.data[row + x]) next = x;
       if (next - x <= r) tmp[row + x] = 1;
     }
-    void last;
   }
   const out = new Uint8Array(w * h);
-  for (let x = 0; x < w; x++) {
-    let prev = -1e9;
-    for (let y = 0; y < h; y++) {
-      if (tmp[y * w + x]) prev = y;
-      if (y - prev <= r) out[y * w + x] = 1;
+  const near = new Float64Array(w).fill(-1e9);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if (tmp[row + x]) near[x] = y;
+      if (y - near[x]! <= r) out[row + x] = 1;
     }
-    let next = 1e9;
-    for (let y = h - 1; y >= 0; y--) {
-      if (tmp[y * w + x]) next = y;
-      if (next - y <= r) out[y * w + x] = 1;
+  }
+  near.fill(1e9);
+  for (let y = h - 1; y >= 0; y--) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if (tmp[row + x]) near[x] = y;
+      if (near[x]! - y <= r) out[row + x] = 1;
     }
   }
   return { width: w, height: h, data: out };
