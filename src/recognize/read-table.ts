@@ -200,10 +200,9 @@ async function tableStructure(
   h: number,
   maxThick: number,
   ctx: TableContext,
-): Promise<
-  { found: Analysis; kindMatch: NonNullable<ReturnType<typeof matchKind>>; dark: Gray } | { why: string }
-> {
+): Promise<Structure | { why: string }> {
   let why = '';
+  let fallback: Structure | null = null;
   for (const source of ['ink', 'ridge'] as const) {
     const along = Math.max(10, Math.round(Math.max(w, h) / 40));
     const offsets = [Math.max(2, Math.round(maxThick / 2)), maxThick];
@@ -251,9 +250,26 @@ async function tableStructure(
       why = why ? `${why}; ${source}: ${miss}` : miss;
       continue;
     }
-    return { found, kindMatch, dark };
+    const result = { found, kindMatch, dark };
+    // A table read from the ink whose rows fit no kind exactly (a hairline rule lost, half
+    // a table read) is read from ridges too; the reading that fits a kind better wins.
+    if (kindMatch.rowsMatch && kindMatch.score >= 0.45) return result;
+    if (!fallback || fitsBetter(result, fallback)) fallback = result;
   }
-  return { why };
+  return fallback ?? { why };
+}
+
+interface Structure {
+  readonly found: Analysis;
+  readonly kindMatch: NonNullable<ReturnType<typeof matchKind>>;
+  readonly dark: Gray;
+}
+
+/** Rows matching a kind exactly first, then the kind score, then serials read in order. */
+function fitsBetter(a: Structure, b: Structure): boolean {
+  if (a.kindMatch.rowsMatch !== b.kindMatch.rowsMatch) return a.kindMatch.rowsMatch;
+  if (Math.abs(a.kindMatch.score - b.kindMatch.score) > 1e-9) return a.kindMatch.score > b.kindMatch.score;
+  return a.found.rowMap.agreeing > b.found.rowMap.agreeing;
 }
 
 export async function readTable(page: Gray, cand: TableCandidate, ctx: TableContext): Promise<TableResult> {
