@@ -68,6 +68,7 @@ export async function readImage(
     const full = await decodeImage(bytes, {
       ...opts,
       longSide: Math.min(Math.round(opts.longSide / decoded.scale), opts.longSide * 3),
+      stretch: false,
     });
     if (full.ok) {
       const again = rectifySheets(full.bright, opts.longSide);

@@ -1,3 +1,4 @@
+import { workingScale } from './decode.js';
 import { skewAngle, unskew } from './deskew.js';
 import type { Gray, Mask } from './gray.js';
 import { resampleQuad, type Point, type Quad } from './homography.js';
@@ -74,7 +75,7 @@ function rectifyQuad(bright: Gray, q: Quad, f: number, longSide: number): Rectif
   const d = (a: Point, b: Point): number => Math.hypot(a[0] - b[0], a[1] - b[1]);
   let w = Math.max(d(inset[0], inset[1]), d(inset[3], inset[2]));
   let h = Math.max(d(inset[0], inset[3]), d(inset[1], inset[2]));
-  const s = Math.min(1, longSide / Math.max(w, h));
+  const s = workingScale(w, h, longSide);
   w = Math.max(16, Math.round(w * s));
   h = Math.max(16, Math.round(h * s));
   const r = resampleQuad(bright, inset, w, h, 255);

@@ -1,0 +1,35 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeImage, workingScale } from './decode.js';
+
+describe('workingScale', () => {
+  it('shrinks pages and photos of ordinary shape to the working long side', () => {
+    expect(workingScale(2480, 3508, 2000)).toBeCloseTo(2000 / 3508); // A4 at 300 dpi
+    expect(workingScale(4000, 3000, 2000)).toBeCloseTo(0.5); // a 4:3 photo
+    expect(workingScale(1920, 1080, 2000)).toBe(1); // smaller than the working size: kept
+  });
+
+  it('lets a strip of slips scanned side by side keep more of its long side', () => {
+    // 5:1, three slips in a row: shrunk to 2000 px its short side would be 400 px.
+    const s = workingScale(10000, 2000, 2000);
+    expect(10000 * s).toBeCloseTo(5000); // 2.5 times the working long side at most
+    // 3:1: the long side grows with the aspect ratio over 1.8.
+    expect(9000 * workingScale(9000, 3000, 2000)).toBeCloseTo((2000 * 3) / 1.8);
+    // Not when asked for a plain long side.
+    expect(workingScale(10000, 2000, 2000, false)).toBeCloseTo(0.2);
+  });
+});
+
+describe('decodeImage', () => {
+  it('decodes an elongated scan at the stretched working size', async () => {
+    const png = await sharp({ create: { width: 6000, height: 1000, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
+    const d = await decodeImage(png, { longSide: 2000, maxPixels: 120_000_000 });
+    expect(d.ok).toBe(true);
+    if (d.ok) {
+      expect(d.bright.width).toBe(5000);
+      expect(d.bright.height).toBe(833);
+    }
+  });
+});
