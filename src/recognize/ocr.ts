@@ -25,11 +25,20 @@ export function toPgm(img: Gray, pad = 0): Buffer {
   return Buffer.concat([header, body]);
 }
 
-export interface OcrWord {
+export interface OcrGlyph {
   readonly text: string;
   readonly confidence: number;
   readonly x0: number;
   readonly x1: number;
+}
+
+export interface OcrWord extends OcrGlyph {
+  /**
+   * The word's characters with their own extent and confidence: Tesseract sometimes joins
+   * the numbers of neighbouring cells into one word (low confidence as a whole), whose
+   * characters still say which cell each came from.
+   */
+  readonly symbols: readonly OcrGlyph[];
 }
 
 export class DigitReader {
@@ -74,6 +83,12 @@ export class DigitReader {
               confidence: word.confidence,
               x0: word.bbox.x0 - pad,
               x1: word.bbox.x1 - pad,
+              symbols: (word.symbols ?? []).map((sym) => ({
+                text: sym.text.trim(),
+                confidence: sym.confidence,
+                x0: sym.bbox.x0 - pad,
+                x1: sym.bbox.x1 - pad,
+              })),
             });
           }
         }

@@ -12,6 +12,7 @@ import { matchKind } from './kind-match.js';
 import { guessLayout, type Half } from './layout.js';
 import { innerBox, scoreVoteColumns } from './mark-score.js';
 import type { DigitReader } from './ocr.js';
+import { onBlankPaper, serialsBySpan } from './serial-strip.js';
 import type { BallotReading, Box, ItemReading } from './reading.js';
 import { mapRows, type RowMap, type SerialCell } from './row-map.js';
 import { findRuling, gaps, isSideways, median, turn, type TableGrid } from './table-grid.js';
@@ -107,7 +108,7 @@ async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableCont
         maxX < 0
           ? crop(full, 0, 0, Math.min(full.width, full.height), full.height)
           : crop(full, minX - pad, 0, maxX - minX + 1 + 2 * pad, full.height);
-      parts.push({ row: r, img, ink });
+      parts.push({ row: r, img: onBlankPaper(img), ink });
     }
     // One line of text: the cells side by side, a blank gap between them.
     const height = Math.max(1, ...parts.map((p) => p.img.height));
@@ -125,14 +126,7 @@ async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableCont
       x += p.img.width + gap;
     }
     const words = await ctx.digits.words({ width, height, data: strip });
-    const read = new Map<number, number>();
-    for (const word of words) {
-      const digits = word.text.replace(/\D/g, '');
-      if (!digits || digits.length > 3 || word.confidence < 40) continue;
-      const cx = (word.x0 + word.x1) / 2;
-      const span = spans.find((s) => cx >= s.x0 - gap / 2 && cx < s.x1 + gap / 2);
-      if (span && !read.has(span.row)) read.set(span.row, Number(digits));
-    }
+    const read = serialsBySpan(words, spans, gap);
     for (const p of parts) cells.push({ half: h, row: p.row, hasInk: p.ink, ocr: read.get(p.row) ?? null });
   }
   return cells;

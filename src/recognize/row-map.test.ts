@@ -65,4 +65,34 @@ describe('mapRows', () => {
     );
     expect(m.slots.map((s) => s.row)).toEqual([1, 2, 3, 4]);
   });
+
+  it('keeps the rows below when OCR read only the first few serials of a blurred table', () => {
+    const m = mapRows(
+      half(0, 21, (r) => (r >= 1 && r <= 3 ? r : null)),
+      1,
+    );
+    expect(m.slots).toHaveLength(20);
+    expect(m.slots[19]).toMatchObject({ row: 20, number: 20 });
+  });
+
+  it('keeps a half whose serials OCR could not read at all', () => {
+    const m = mapRows([...half(0, 5, (r) => (r === 0 ? null : r)), ...half(1, 5, () => null)], 2);
+    expect(m.slots.map((s) => s.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('does not move the first item far down the table on two misread digits', () => {
+    // Blurred digits read as 1 and 2 on rows 11 and 12 of a 21-row table.
+    const m = mapRows(
+      half(0, 21, (r) => (r === 11 ? 1 : r === 12 ? 2 : null)),
+      1,
+    );
+    expect(m.headerRows).toBe(1);
+    expect(m.slots).toHaveLength(20);
+    // Many serials read in order are believed, whatever the offset.
+    const titled = mapRows(
+      half(0, 16, (r) => (r >= 6 ? r - 5 : null)),
+      1,
+    );
+    expect(titled.headerRows).toBe(6);
+  });
 });

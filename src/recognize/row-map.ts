@@ -37,6 +37,11 @@ export interface RowMap {
   readonly seriousConflicts: number;
 }
 
+/** Header rows above the first item that one serial read alone may establish. */
+const MAX_PLAIN_HEADER = 3;
+/** Rows after the last numbered one that are taken for footnotes inside the table. */
+const MAX_FOOTNOTE_ROWS = 2;
+
 export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap {
   const byHalf: SerialCell[][] = Array.from({ length: halfCount }, () => []);
   for (const c of cells) byHalf[c.half]?.push(c);
@@ -54,6 +59,10 @@ export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap
   }
   let bestVotes = 0;
   for (const [start, n] of votes) {
+    // A few header rows are common (a title or a note merged into the table); many are
+    // not, and a couple of digits misread on a blurred photo must not move the first
+    // item far down the table.
+    if (start > MAX_PLAIN_HEADER && n < 3) continue;
     if (n > bestVotes || (n === bestVotes && start < headerRows)) {
       headerRows = start;
       bestVotes = n;
@@ -64,10 +73,15 @@ export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap
   let seq = 0;
   for (let h = 0; h < halfCount; h++) {
     const half = byHalf[h]!;
-    // Rows after the last numbered one are footnotes merged into the table, not items.
-    const lastNumbered = anyOcr
-      ? Math.max(-1, ...half.filter((c) => c.ocr !== null).map((c) => c.row))
-      : Infinity;
+    // A row or two after the last numbered one are footnotes merged into the table, not
+    // items. More such rows mean OCR stopped reading (a blurred photo), not that the items
+    // ended.
+    const numbered = half.filter((c) => c.ocr !== null).map((c) => c.row);
+    const lastRow = half.length ? half[half.length - 1]!.row : -1;
+    const lastNumbered =
+      anyOcr && numbered.length && lastRow - Math.max(...numbered) <= MAX_FOOTNOTE_ROWS
+        ? Math.max(...numbered)
+        : Infinity;
     for (const c of half) {
       if (c.row < headerRows || (!c.hasInk && c.ocr === null)) continue;
       if (c.row > lastNumbered) continue;

@@ -15,6 +15,13 @@ describe('thresholds', () => {
     });
   });
 
+  it('sends a dash with enough ink for a mark to a person, not into the count', () => {
+    // Measured on a striped photo: one flat streak across a blank cell, 0.15 of the cell high.
+    const streak = { score: 0.067, fill: 0.16, density: 0, crossings: 0, extent: 0.15 };
+    expect(decide(streak, DEFAULT_THRESHOLDS)).toEqual({ decision: 'uncertain', note: 'marginal' });
+    expect(decide({ ...streak, extent: 0.5 }, DEFAULT_THRESHOLDS)).toEqual({ decision: 'marked' });
+  });
+
   it('sends a cell filled solid to a person as a correction', () => {
     expect(decide({ score: 0.7, fill: 0.8 }, DEFAULT_THRESHOLDS)).toEqual({
       decision: 'uncertain',

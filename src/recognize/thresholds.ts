@@ -74,6 +74,13 @@ export function pageThresholds(
   return { ...base, marginal, definite, noiseFloor: floor };
 }
 
+/**
+ * The smaller side of a mark's box, over the cell height, under which it is a dash or a
+ * dot (the shortest real ticks measured span about 0.17 of a tall cell: those are
+ * marginal anyway, below the definite score).
+ */
+const MIN_MARK_EXTENT = 0.2;
+
 export type Decision =
   | { readonly decision: 'marked' }
   | { readonly decision: 'unmarked' }
@@ -90,6 +97,11 @@ export function decide(cell: CellEvidence, t: Thresholds): Decision {
   const openStroke = crossings <= 1 && density > 0 && density < 0.3 && fill < 0.3;
   if ((score >= 0.15 && density >= t.dense) || (score >= t.scribble && !openStroke))
     return { decision: 'uncertain', note: 'scribbled' };
+  // A dash or a dot: ink enough for a mark but not a tick's shape, which spans a good
+  // part of the cell both ways (a streak of a striped photo reads so). A person decides.
+  const { extent = 0 } = cell;
+  if (score >= t.marginal && extent > 0 && extent < MIN_MARK_EXTENT)
+    return { decision: 'uncertain', note: 'marginal' };
   if (score >= t.definite) return { decision: 'marked' };
   // Little ink, but the shape of a tick: a typed ✓ or a fine pen in a tall cell. On a
   // page whose empty cells hold no ink at all (noise floor near 0), an open stroke (not
