@@ -87,7 +87,7 @@ export type Decision =
   | { readonly decision: 'uncertain'; readonly note: 'marginal' | 'filled' | 'scribbled' };
 
 export function decide(cell: CellEvidence, t: Thresholds): Decision {
-  const { score, fill, density = 0, crossings = 0 } = cell;
+  const { score, fill, density = 0, crossings = 0, extent = 0 } = cell;
   if (fill >= t.filled) return { decision: 'uncertain', note: 'filled' };
   // A zigzag over the cell: a tick struck out, or a scribble meant as one.
   if (score >= t.marginal && crossings >= 3) return { decision: 'uncertain', note: 'scribbled' };
@@ -99,7 +99,6 @@ export function decide(cell: CellEvidence, t: Thresholds): Decision {
     return { decision: 'uncertain', note: 'scribbled' };
   // A dash or a dot: ink enough for a mark but not a tick's shape, which spans a good
   // part of the cell both ways (a streak of a striped photo reads so). A person decides.
-  const { extent = 0 } = cell;
   if (score >= t.marginal && extent > 0 && extent < MIN_MARK_EXTENT)
     return { decision: 'uncertain', note: 'marginal' };
   if (score >= t.definite) return { decision: 'marked' };
