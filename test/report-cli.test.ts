@@ -9,6 +9,7 @@ import { loadAppConfig } from '../src/config/load.js';
 import { ConfigError } from '../src/election/load.js';
 import { createLogger } from '../src/log/logger.js';
 import { scheduleReports } from '../src/report/schedule.js';
+import { appendAudit } from '../src/store/audit.js';
 import { openDatabase } from '../src/store/db.js';
 import { computeTally } from '../src/store/tally.js';
 import { seedReportFixture } from './report-fixture.js';
@@ -127,6 +128,41 @@ describe('nightly report schedule', () => {
     expect(readdirSync(config.reportDir)).toHaveLength(1);
     await schedule.stop();
     expect(schedule.nextRun()).toBeNull();
+    db.close();
+  });
+
+  it('makes up a nightly report missed while the daemon was down, and only then', async () => {
+    const ws = workspace();
+    const config = loadAppConfig(ws.configPath);
+    const db = openDatabase(ws.dbPath);
+    const silent = createLogger({ level: 'silent', pretty: false });
+    const written = (): number => (existsSync(config.reportDir) ? readdirSync(config.reportDir).length : 0);
+    // 2024-01-20 12:00 UTC: the last 02:00 in Luohe was 2024-01-19 18:00 UTC.
+    const clock = (): Date => new Date('2024-01-20T12:00:00Z');
+    const settle = (s: ReturnType<typeof scheduleReports>) => s.stop();
+
+    // A fresh installation (no report ever written) does not write one on its first start.
+    await settle(scheduleReports(db, config, silent, undefined, clock));
+    expect(written()).toBe(0);
+
+    const report = (at: string) =>
+      appendAudit(db, {
+        actor: 'report',
+        action: 'report.written',
+        subjectType: 'report',
+        subjectId: null,
+        detail: { folder: 'earlier' },
+        at: new Date(at),
+      });
+    // A report written after the last due time covers it: nothing to make up.
+    report('2024-01-19T18:00:05Z');
+    await settle(scheduleReports(db, config, silent, undefined, clock));
+    expect(written()).toBe(0);
+
+    // Two days later with no report since: the 02:00 run was missed and is made up at start.
+    const later = (): Date => new Date('2024-01-22T12:00:00Z');
+    await settle(scheduleReports(db, config, silent, undefined, later));
+    expect(written()).toBe(1);
     db.close();
   });
 

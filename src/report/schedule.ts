@@ -24,6 +24,7 @@ export function scheduleReports(
   config: AppConfig,
   logger: Logger,
   onDone?: (outcome: ReportOutcome) => void,
+  now: () => Date = () => new Date(),
 ): ReportSchedule {
   const log = logger.child({ stage: 'report' });
   let running: Promise<ReportOutcome> | null = null;
@@ -54,6 +55,14 @@ export function scheduleReports(
     { cron: config.report.cron, timeZone: config.election.timeZone, next: cron.nextRun()?.toISOString() },
     'reports scheduled',
   );
+  // A nightly run missed while the daemon was down (stopped over the cron time, a crash, a
+  // host reboot) is made up at start, so officials never find a night without a report.
+  // Only once reports are being made: a fresh installation does not write one on its first start.
+  const missed = missedRun(db, cron, now());
+  if (missed) {
+    log.warn({ due: missed.toISOString() }, 'the last scheduled report was not written; writing it now');
+    void run();
+  }
   return {
     nextRun: () => cron.nextRun(),
     runNow: run,
@@ -62,4 +71,14 @@ export function scheduleReports(
       if (running) await running;
     },
   };
+}
+
+/** The last time the schedule was due, when no report has been written since it; else null. */
+export function missedRun(db: Db, cron: Pick<Cron, 'previousRuns'>, now: Date): Date | null {
+  const due = cron.previousRuns(1, now)[0];
+  const last = db.prepare(`SELECT MAX(at) AS at FROM audit WHERE action = 'report.written'`).get() as {
+    at: string | null;
+  };
+  if (!due || last.at === null) return null;
+  return new Date(last.at) < due ? due : null;
 }
