@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, workingScale } from './decode.js';
+import { decodeImage } from './decode.js';
+import { workingScale } from './working-size.js';
 
 describe('workingScale', () => {
   it('shrinks pages and photos of ordinary shape to the working long side', () => {

@@ -39,6 +39,11 @@ function line(set: (x: number, y: number) => void, x0: number, y0: number, x1: n
   for (let i = 0; i <= n; i++) set(x0 + ((x1 - x0) * i) / n, y0 + ((y1 - y0) * i) / n);
 }
 
+/** A shadow wedge over the left of cell 0, fading from 104 to 100 (just past a mark level of 100). */
+function shadowWedge(dark: Gray): void {
+  for (let y = 8; y < 52; y++) for (let x = 5; x < 40; x++) dark.data[y * W + x] = 104 - Math.floor(x / 10);
+}
+
 describe('scoreVoteCells', () => {
   it('measures the fill of a cell blacked out, on a box at fractional pixel positions', () => {
     const { dark, lines } = page(() => undefined);
@@ -54,8 +59,7 @@ describe('scoreVoteCells', () => {
 
   it('ignores a soft shadow nowhere darker than the mark level by the faint margin', () => {
     const { dark, lines } = page(() => undefined);
-    // A shadow wedge over the left of cell 0, fading from 104 to 100 (mark level 100).
-    for (let y = 8; y < 52; y++) for (let x = 5; x < 40; x++) dark.data[y * W + x] = 104 - Math.floor(x / 10);
+    shadowWedge(dark);
     const s = scoreVoteCells(dark, lines, cells, 100, 60);
     expect(s.cells[0]!.score).toBe(0);
     expect(s.cells[0]!.strayScore).toBe(0);
@@ -63,7 +67,7 @@ describe('scoreVoteCells', () => {
 
   it('counts no mark for a smudge with only a small dark core, but leaves it for a person', () => {
     const { dark, lines } = page(() => undefined);
-    for (let y = 8; y < 52; y++) for (let x = 5; x < 40; x++) dark.data[y * W + x] = 104 - Math.floor(x / 10);
+    shadowWedge(dark);
     // A core of about 4% of the smudge past the faint margin: too little to be a pen stroke.
     for (let y = 28; y < 32; y++) for (let x = 10; x < 25; x++) dark.data[y * W + x] = 120;
     const s = scoreVoteCells(dark, lines, cells, 100, 60);

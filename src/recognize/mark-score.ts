@@ -264,7 +264,7 @@ export function scoreVoteCells(
   const boxes = cells.map(() => ({ x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity }));
   let stray = 0;
   let residues = 0;
-  const minExtent = Math.max(3, rowHeight * 0.18);
+  const minSpan = Math.max(3, rowHeight * 0.18);
   // Ink of a stroke not counted anywhere, inside the inner part of any vote cell it
   // crosses, makes that cell doubtful: it may be a tick joined to something else.
   const addStray = (l: number): void => {
@@ -272,9 +272,9 @@ export function scoreVoteCells(
   };
   for (const [l, { k, count }] of best) {
     const c = lab.stroke(l);
-    const extent = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
+    const span = Math.max(c.x1 - c.x0 + 1, c.y1 - c.y0 + 1);
     // Specks (photocopy dust, JPEG noise) are too small to be a tick.
-    if (extent < minExtent) continue;
+    if (span < minSpan) continue;
     // Nowhere darker than the mark level by the faint margin: paper texture, a streak or
     // the soft edge of a shadow. The faintest real tick measured (pencil in a blurred
     // photo) has a core well past that margin, so this is no mark and no doubt either.

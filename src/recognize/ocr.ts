@@ -73,23 +73,23 @@ export class DigitReader {
     if (strip.width === 0 || strip.height === 0 || !strip.data.some((v) => v >= 40)) return [];
     const pad = 10;
     const res = await this.worker.recognize(toPgm(strip, pad), {}, { blocks: true, text: false });
+    // Tesseract's boxes are on the padded image; the caller's strip starts at pad.
+    const glyphOf = (g: {
+      text: string;
+      confidence: number;
+      bbox: { x0: number; x1: number };
+    }): OcrGlyph => ({
+      text: g.text.trim(),
+      confidence: g.confidence,
+      x0: g.bbox.x0 - pad,
+      x1: g.bbox.x1 - pad,
+    });
     const out: OcrWord[] = [];
     for (const block of res.data.blocks ?? []) {
       for (const para of block.paragraphs) {
         for (const line of para.lines) {
           for (const word of line.words) {
-            out.push({
-              text: word.text.trim(),
-              confidence: word.confidence,
-              x0: word.bbox.x0 - pad,
-              x1: word.bbox.x1 - pad,
-              symbols: (word.symbols ?? []).map((sym) => ({
-                text: sym.text.trim(),
-                confidence: sym.confidence,
-                x0: sym.bbox.x0 - pad,
-                x1: sym.bbox.x1 - pad,
-              })),
-            });
+            out.push({ ...glyphOf(word), symbols: (word.symbols ?? []).map(glyphOf) });
           }
         }
       }

@@ -262,7 +262,7 @@ interface Structure {
 /** Rows matching a kind exactly first, then the kind score, then serials read in order. */
 function fitsBetter(a: Structure, b: Structure): boolean {
   if (a.kindMatch.rowsMatch !== b.kindMatch.rowsMatch) return a.kindMatch.rowsMatch;
-  if (Math.abs(a.kindMatch.score - b.kindMatch.score) > 1e-9) return a.kindMatch.score > b.kindMatch.score;
+  if (a.kindMatch.score !== b.kindMatch.score) return a.kindMatch.score > b.kindMatch.score;
   return a.found.rowMap.agreeing > b.found.rowMap.agreeing;
 }
 

@@ -1,9 +1,9 @@
-import { workingScale } from './decode.js';
 import { skewAngle, unskew } from './deskew.js';
 import type { Gray, Mask } from './gray.js';
 import { resampleQuad, type Point, type Quad } from './homography.js';
 import { pageRegion, sheetBlobs } from './page-region.js';
 import { sheetQuad } from './sheet-quad.js';
+import { workingScale } from './working-size.js';
 
 /** A page as the recognizer reads it, and the way back to the decoded image's pixels. */
 export interface Rectified {

@@ -76,12 +76,10 @@ export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap
     // A row or two after the last numbered one are footnotes merged into the table, not
     // items. More such rows mean OCR stopped reading (a blurred photo), not that the items
     // ended.
-    const numbered = half.filter((c) => c.ocr !== null).map((c) => c.row);
+    const lastRead = Math.max(-1, ...half.filter((c) => c.ocr !== null).map((c) => c.row));
     const lastRow = half.length ? half[half.length - 1]!.row : -1;
     const lastNumbered =
-      anyOcr && numbered.length && lastRow - Math.max(...numbered) <= MAX_FOOTNOTE_ROWS
-        ? Math.max(...numbered)
-        : Infinity;
+      anyOcr && lastRead >= 0 && lastRow - lastRead <= MAX_FOOTNOTE_ROWS ? lastRead : Infinity;
     for (const c of half) {
       if (c.row < headerRows || (!c.hasInk && c.ocr === null)) continue;
       if (c.row > lastNumbered) continue;

@@ -102,10 +102,8 @@ export function decide(cell: CellEvidence, t: Thresholds): Decision {
   if (score >= t.marginal && extent > 0 && extent < MIN_MARK_EXTENT)
     return { decision: 'uncertain', note: 'marginal' };
   if (score >= t.definite) return { decision: 'marked' };
-  // Little ink, but the shape of a tick: a typed ✓ or a fine pen in a tall cell. On a
-  // page whose empty cells hold no ink at all (noise floor near 0), an open stroke (not
-  // dense, crossed at most twice going down) spanning at least 40% of the cell both ways
-  // is a mark; a dot, a dash or a blob is not.
+  // Little ink, but the shape of a tick (`tickShaped`): a typed ✓ or a fine pen in a tall
+  // cell, a mark on a page whose empty cells hold no ink at all (noise floor near 0).
   if (score >= t.marginal && t.noiseFloor <= 0.005 && tickShaped(cell)) return { decision: 'marked' };
   if (score >= t.marginal) return { decision: 'uncertain', note: 'marginal' };
   return { decision: 'unmarked' };
