@@ -14,6 +14,8 @@ export interface TableCandidate {
   readonly otherQuad?: Quad;
   /** The grid reaches the image border: part of the table may be cut off. */
   readonly touchesEdge: boolean;
+  /** Found only when rules up to twice the usual thickness were allowed (a blurred photo): read it so too. */
+  readonly wideRules?: true;
 }
 
 /**
@@ -63,7 +65,14 @@ export function findTables(search: TableSearch, level: number): TableCandidate[]
   const { small, f, maxThick, minRun } = search;
   const ink = threshold(small, level);
   const plain = gridLines(ink, ink, minRun, minRun, 2, maxThick);
-  return gridCandidates(plain.h, plain.v, f, minRun);
+  const found = gridCandidates(plain.h, plain.v, f, minRun);
+  if (found.length > 0) return found;
+  // No grid: the rules may be wider than a print rule of this page size should be
+  // (motion blur or defocus on a small photo widens every stroke), so look again
+  // allowing rules twice as thick. A wider rule also lets dense text through, but
+  // that only costs a table reading, which checks rows and kind as for any grid.
+  const wide = gridLines(ink, ink, minRun, minRun, 2, maxThick * 2);
+  return gridCandidates(wide.h, wide.v, f, minRun).map((c) => ({ ...c, wideRules: true as const }));
 }
 
 /**

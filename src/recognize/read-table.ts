@@ -272,7 +272,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
   const w = Math.round(Math.max(dist(tl, tr), dist(bl, br))) + 2 * MARGIN;
   const h = Math.round(Math.max(dist(tl, bl), dist(tr, br))) + 2 * MARGIN;
   if (w < 40 || h < 40) return { ok: false, why: 'table too small' };
-  const maxThick = Math.max(4, Math.round(Math.max(w, h) / 150));
+  const maxThick = Math.max(4, Math.round(Math.max(w, h) / 150)) * (cand.wideRules ? 2 : 1);
   const structure = await tableStructure(warp(page, cand.quad, w, h, MARGIN), w, h, maxThick, ctx);
   if ('why' in structure) return { ok: false, why: structure.why };
   const { found, kindMatch } = structure;
