@@ -95,17 +95,54 @@ export function sheetBlobs(bright: Gray): SheetBlob[] {
   if (lab.components.length === 0) return [];
   const biggest = lab.components.reduce((a, b) => (b.area > a.area ? b : a));
   const sheets = lab.components.filter((c) => c.area >= Math.max(biggest.area * 0.25, total * 0.015));
+  let peaks: Uint8Array | null = null;
+  const peak = (): Uint8Array => (peaks ??= blockMax(bright, f, w, h));
   return sheets.map((c) => {
     // The sheet, with its holes (dark print, a shadowed corner inside it) filled.
     const inv = new Uint8Array(w * h);
     for (let i = 0; i < inv.length; i++) inv[i] = lab.labels[i] === c.label ? 0 : 1;
     const holes = label({ width: w, height: h, data: inv });
+    // A dark region reaching the image border is the surroundings, unless paper shows
+    // between its ink almost everywhere: then it is print (a ruled table cut by the
+    // frame of a scan or a tight crop averages darker than the margin, but each of its
+    // blocks still holds paper-white pixels; a desk, a hand or a copier's dark edge
+    // does not).
+    const blocks = new Uint32Array(holes.components.length + 1);
+    const papery = new Uint32Array(holes.components.length + 1);
+    const paper = mBright - 10;
+    for (let i = 0; i < inv.length; i++) {
+      const k = holes.labels[i]!;
+      if (!k) continue;
+      blocks[k]!++;
+      if (peak()[i]! >= paper) papery[k]!++;
+    }
     const outside = new Set<number>();
-    for (const k of holes.components)
-      if (k.x0 === 0 || k.y0 === 0 || k.x1 === w - 1 || k.y1 === h - 1) outside.add(k.label);
+    for (const k of holes.components) {
+      const atBorder = k.x0 === 0 || k.y0 === 0 || k.x1 === w - 1 || k.y1 === h - 1;
+      if (atBorder && papery[k.label]! < blocks[k.label]! * PRINTED_SHARE) outside.add(k.label);
+    }
     const sheet = new Uint8Array(w * h);
     for (let i = 0; i < sheet.length; i++)
       sheet[i] = holes.labels[i] && outside.has(holes.labels[i]!) ? 0 : 1;
     return { mask: { width: w, height: h, data: sheet }, factor: f };
   });
+}
+
+/** Share of a border-touching dark region's blocks that must hold paper-white pixels for it to be print. */
+const PRINTED_SHARE = 0.8;
+
+/** The brightest pixel of each f x f block (w x h blocks, as `blockSums` lays them out). */
+function blockMax(img: Gray, f: number, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  const src = img.data;
+  for (let y = 0; y < h * f; y++) {
+    const orow = ((y / f) | 0) * w;
+    const irow = y * img.width;
+    for (let bx = 0; bx < w; bx++) {
+      let m = out[orow + bx]!;
+      for (let i = irow + bx * f, end = i + f; i < end; i++) if (src[i]! > m) m = src[i]!;
+      out[orow + bx] = m;
+    }
+  }
+  return out;
 }
