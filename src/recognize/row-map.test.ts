@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapRows, type SerialCell } from './row-map.js';
+import { mapRows, orderConfirmed, type SerialCell } from './row-map.js';
 
 function half(
   h: number,
@@ -94,5 +94,35 @@ describe('mapRows', () => {
       1,
     );
     expect(titled.headerRows).toBe(6);
+  });
+});
+
+describe('orderConfirmed', () => {
+  // Two halves of 20 rows below a header row; `reads` gives what OCR read on some rows.
+  const table = (reads: Record<number, number>): ReturnType<typeof mapRows> =>
+    mapRows(
+      [...half(0, 21, (r) => reads[r] ?? null), ...half(1, 21, (r) => reads[100 + r] ?? null)],
+      2,
+    );
+
+  it('holds when two rows of every half read their own number, however few were read', () => {
+    const m = table({ 3: 3, 15: 15, 102: 22, 118: 38 });
+    expect(m.read).toBe(4);
+    expect(orderConfirmed(m, 2)).toBe(true);
+  });
+
+  it('does not hold when one half has a single confirming read', () => {
+    expect(orderConfirmed(table({ 3: 3, 15: 15, 102: 22 }), 2)).toBe(false);
+  });
+
+  it('does not hold for a half numbered row by row across the halves', () => {
+    // Row r of the left half holds item 2r-1 and of the right half 2r: only the first
+    // row of the left half can agree with the sequence down each half.
+    const reads: Record<number, number> = {};
+    for (let r = 1; r <= 20; r++) {
+      reads[r] = 2 * r - 1;
+      reads[100 + r] = 2 * r;
+    }
+    expect(orderConfirmed(table(reads), 2)).toBe(false);
   });
 });

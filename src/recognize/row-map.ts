@@ -118,3 +118,21 @@ export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap
     seriousConflicts: serious,
   };
 }
+
+/** Serials that must read their own number in every half for the row order to count as confirmed. */
+const CONFIRMING_READS = 2;
+
+/**
+ * OCR confirms the row order: in every half, at least two rows read exactly the number
+ * the sequence gives them. Two such rows fix where a half starts and that it counts up
+ * by one, so a half numbered some other way (across the halves row by row, or starting
+ * elsewhere) cannot pass; rows OCR could not read in between are then placed by the
+ * sequence alone, as reliably as those it read.
+ */
+export function orderConfirmed(map: RowMap, halfCount: number): boolean {
+  for (let h = 0; h < halfCount; h++) {
+    const agreeing = map.slots.filter((s) => s.half === h && s.ocr === s.number).length;
+    if (agreeing < CONFIRMING_READS) return false;
+  }
+  return halfCount > 0;
+}
