@@ -100,10 +100,7 @@ describe('mapRows', () => {
 describe('orderConfirmed', () => {
   // Two halves of 20 rows below a header row; `reads` gives what OCR read on some rows.
   const table = (reads: Record<number, number>): ReturnType<typeof mapRows> =>
-    mapRows(
-      [...half(0, 21, (r) => reads[r] ?? null), ...half(1, 21, (r) => reads[100 + r] ?? null)],
-      2,
-    );
+    mapRows([...half(0, 21, (r) => reads[r] ?? null), ...half(1, 21, (r) => reads[100 + r] ?? null)], 2);
 
   it('holds when two rows of every half read their own number, however few were read', () => {
     const m = table({ 3: 3, 15: 15, 102: 22, 118: 38 });
