@@ -116,3 +116,69 @@ describe('scoreVoteCells', () => {
     expect(b!.score > 0.03 || b!.spillInScore > 0.015).toBe(true);
   });
 });
+
+describe('scoreVoteCells, ticks touching across a rule', () => {
+  // Four vote cells of 60 px stacked in one column, with 5 px rules between them.
+  const H4 = 4 * 65;
+  const cells4: Box[] = [0, 1, 2, 3].map((r) => ({ x: 0, y: r * 65, width: W, height: 60 }));
+
+  function page4(draw: (set: (x: number, y: number) => void) => void): { dark: Gray; lines: Mask } {
+    const dark = new Uint8Array(W * H4);
+    const lines = new Uint8Array(W * H4);
+    for (let r = 0; r < 3; r++) {
+      for (let y = r * 65 + 60; y < r * 65 + 65; y++) {
+        for (let x = 0; x < W; x++) {
+          dark[y * W + x] = 255;
+          lines[y * W + x] = 1;
+        }
+      }
+    }
+    const set = (x: number, y: number): void => {
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = Math.round(x) + dx;
+          const yy = Math.round(y) + dy;
+          if (xx >= 0 && xx < W && yy >= 0 && yy < H4) dark[yy * W + xx] = 200;
+        }
+    };
+    draw(set);
+    return { dark: { width: W, height: H4, data: dark }, lines: { width: W, height: H4, data: lines } };
+  }
+
+  /** A tick of the size this hand draws, its foot at (x, y). */
+  function tick(set: (x: number, y: number) => void, x: number, y: number): void {
+    line(set, x - 14, y - 22, x, y);
+    line(set, x, y, x + 34, y - 48);
+  }
+
+  it('reads both rows when two ticks are drawn into each other across the rule', () => {
+    const { dark, lines } = page4((set) => {
+      tick(set, 40, 63); // row 0's tick: its foot reaches over the rule into row 1 ...
+      tick(set, 44, 120); // ... and touches the top of row 1's tick
+      line(set, 43, 62, 46, 72);
+      tick(set, 40, 180); // two ticks on their own, rows 2 and 3: the size of one tick
+      tick(set, 42, 245);
+    });
+    const s = scoreVoteCells(dark, lines, cells4, 100, 60);
+    const [a, b, c] = s.cells;
+    expect(a!.score).toBeGreaterThan(c!.score * 0.6);
+    expect(b!.score).toBeGreaterThan(c!.score * 0.6);
+    expect(a!.spillInScore).toBe(0);
+    expect(b!.spillInScore).toBe(0);
+    expect(a!.extent).toBeGreaterThan(0.4);
+    expect(b!.extent).toBeGreaterThan(0.4);
+  });
+
+  it('still sends one tick drawn across the rule to a person, beside ticks of its size', () => {
+    const { dark, lines } = page4((set) => {
+      line(set, 10, 30, 40, 95); // one tick, a good part on each side of the rule
+      line(set, 40, 95, 90, 20);
+      tick(set, 40, 180);
+      tick(set, 42, 245);
+    });
+    const s = scoreVoteCells(dark, lines, cells4, 100, 60);
+    const [a, b] = s.cells;
+    expect(a!.score > 0 ? b!.spillInScore : a!.spillInScore).toBeGreaterThan(0);
+    expect(a!.score > 0 && b!.score > 0).toBe(false);
+  });
+});
