@@ -154,14 +154,15 @@ async function analyse(g0: TableGrid, ctx: TableContext): Promise<Analysis | { w
     if (!again) return { why: 'layout lost after turning' };
     layout = { ...again, orientationMargin: layout.orientationMargin };
   }
-  const rowMap = mapRows(await readSerials(g, layout.halves, ctx), layout.halves.length);
+  const itemCounts = ctx.election.ballots.map((b) => b.items.length);
+  const rowMap = mapRows(await readSerials(g, layout.halves, ctx), layout.halves.length, itemCounts);
   // Occupancy can be fooled (a vote column full of marks); OCR of the serials is the
   // second witness. If it reads the other way up much better, believe it.
   if (rowMap.read === 0 || rowMap.agreeing / Math.max(1, rowMap.read) < 0.5) {
     const flipped = turn(g, 2);
     const fl = layoutOf(flipped);
     if (fl) {
-      const fm = mapRows(await readSerials(flipped, fl.halves, ctx), fl.halves.length);
+      const fm = mapRows(await readSerials(flipped, fl.halves, ctx), fl.halves.length, itemCounts);
       if (fm.agreeing > rowMap.agreeing + 2 && fm.agreeing >= fm.read * 0.6) {
         return {
           grid: flipped,

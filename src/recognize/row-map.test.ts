@@ -123,3 +123,30 @@ describe('orderConfirmed', () => {
     expect(orderConfirmed(table(reads), 2)).toBe(false);
   });
 });
+
+describe('mapRows, the last item of a half unread', () => {
+  // A districts table: header and 4 items in each half; OCR missed items 5 and 8.
+  const cells = [
+    ...half(0, 5, (r) => (r === 0 ? null : r)),
+    ...half(1, 5, (r) => (r === 2 || r === 3 ? r + 4 : null)),
+  ];
+
+  it('takes the unread last row for a footnote when it knows no ballot sizes', () => {
+    expect(mapRows(cells, 2).slots).toHaveLength(7);
+  });
+
+  it('keeps it as an item when that gives exactly the items of a ballot', () => {
+    const m = mapRows(cells, 2, [39, 8]);
+    expect(m.slots).toHaveLength(8);
+    expect(m.slots[7]).toMatchObject({ half: 1, row: 4, number: 8, ocr: null });
+  });
+
+  it('still trims a footnote row when trimming gives a ballot size', () => {
+    // 39 items and a footnote row at the bottom of the right half.
+    const projects = [
+      ...half(0, 21, (r) => (r === 0 ? null : r)),
+      ...half(1, 21, (r) => (r === 0 || r === 20 ? null : r + 20)),
+    ];
+    expect(mapRows(projects, 2, [39, 8]).slots).toHaveLength(39);
+  });
+});

@@ -42,7 +42,15 @@ const MAX_PLAIN_HEADER = 3;
 /** Rows after the last numbered one that are taken for footnotes inside the table. */
 const MAX_FOOTNOTE_ROWS = 2;
 
-export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap {
+/**
+ * `itemCounts`: how many items each ballot of the election has (to tell a last item whose
+ * serial went unread from a footnote row); empty to decide without.
+ */
+export function mapRows(
+  cells: readonly SerialCell[],
+  halfCount: number,
+  itemCounts: readonly number[] = [],
+): RowMap {
   const byHalf: SerialCell[][] = Array.from({ length: halfCount }, () => []);
   for (const c of cells) byHalf[c.half]?.push(c);
   for (const h of byHalf) h.sort((a, b) => a.row - b.row);
@@ -69,23 +77,36 @@ export function mapRows(cells: readonly SerialCell[], halfCount: number): RowMap
     }
   }
 
-  const slots: Slot[] = [];
-  let seq = 0;
-  for (let h = 0; h < halfCount; h++) {
-    const half = byHalf[h]!;
-    // A row or two after the last numbered one are footnotes merged into the table, not
-    // items. More such rows mean OCR stopped reading (a blurred photo), not that the items
-    // ended.
-    const lastRead = Math.max(-1, ...half.filter((c) => c.ocr !== null).map((c) => c.row));
-    const lastRow = half.length ? half[half.length - 1]!.row : -1;
-    const lastNumbered =
-      anyOcr && lastRead >= 0 && lastRow - lastRead <= MAX_FOOTNOTE_ROWS ? lastRead : Infinity;
-    for (const c of half) {
-      if (c.row < headerRows || (!c.hasInk && c.ocr === null)) continue;
-      if (c.row > lastNumbered) continue;
-      seq++;
-      slots.push({ half: h, row: c.row, number: seq, ocr: c.ocr });
+  const sequence = (trimFootnotes: boolean): Slot[] => {
+    const out: Slot[] = [];
+    let seq = 0;
+    for (let h = 0; h < halfCount; h++) {
+      const half = byHalf[h]!;
+      // A row or two after the last numbered one are footnotes merged into the table, not
+      // items. More such rows mean OCR stopped reading (a blurred photo), not that the items
+      // ended.
+      const lastRead = Math.max(-1, ...half.filter((c) => c.ocr !== null).map((c) => c.row));
+      const lastRow = half.length ? half[half.length - 1]!.row : -1;
+      const lastNumbered =
+        trimFootnotes && anyOcr && lastRead >= 0 && lastRow - lastRead <= MAX_FOOTNOTE_ROWS
+          ? lastRead
+          : Infinity;
+      for (const c of half) {
+        if (c.row < headerRows || (!c.hasInk && c.ocr === null)) continue;
+        if (c.row > lastNumbered) continue;
+        seq++;
+        out.push({ half: h, row: c.row, number: seq, ocr: c.ocr });
+      }
     }
+    return out;
+  };
+  // The last item of a half whose serial OCR missed looks just like a footnote row: when
+  // keeping the unread rows gives exactly the item count of a ballot and trimming them
+  // does not, they are items.
+  let slots = sequence(true);
+  if (itemCounts.length > 0 && !itemCounts.includes(slots.length)) {
+    const kept = sequence(false);
+    if (itemCounts.includes(kept.length)) slots = kept;
   }
   const read = slots.filter((s) => s.ocr !== null);
   // Tesseract often drops one digit of a two-digit serial (22 read as 2): a reading
