@@ -117,6 +117,42 @@ describe('scoreVoteCells', () => {
   });
 });
 
+describe('scoreVoteCells, crossings', () => {
+  it('counts only the strokes of the mark, not specks of other ink in its box', () => {
+    const { dark, lines } = page((set) => {
+      line(set, 20, 15, 30, 50);
+      line(set, 30, 50, 85, 12);
+      // Two rows of dust under the long arm, inside the tick's box: too small to be strokes.
+      for (let x = 48; x <= 82; x += 5) {
+        for (const y of [44, 49]) set(x, y);
+      }
+    });
+    const s = scoreVoteCells(dark, lines, cells, 100, 60);
+    expect(s.cells[0]!.score).toBeGreaterThan(0.05);
+    expect(s.cells[0]!.crossings).toBeGreaterThan(0);
+    expect(s.cells[0]!.crossings).toBeLessThanOrEqual(2);
+  });
+
+  it('measures the extent of a cell by its largest stroke, so streaks do not add up to a tick', () => {
+    const { dark, lines } = page((set) => {
+      // Five flat streaks, staggered down and across the cell (a striped photo).
+      for (let k = 0; k < 5; k++) line(set, 10 + k * 12, 12 + k * 8, 34 + k * 12, 12 + k * 8);
+    });
+    const c = scoreVoteCells(dark, lines, cells, 100, 60).cells[0]!;
+    expect(c.strokes).toBe(5);
+    expect(c.extent).toBeLessThan(0.2);
+  });
+
+  it('counts every pass of a zigzag drawn over a tick', () => {
+    const { dark, lines } = page((set) => {
+      line(set, 20, 15, 30, 50);
+      line(set, 30, 50, 85, 12);
+      for (let k = 0; k < 6; k++) line(set, 15, 8 + k * 8, 88, 12 + k * 8);
+    });
+    expect(scoreVoteCells(dark, lines, cells, 100, 60).cells[0]!.crossings).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('scoreVoteCells, ticks touching across a rule', () => {
   // Four vote cells of 60 px stacked in one column, with 5 px rules between them.
   const H4 = 4 * 65;

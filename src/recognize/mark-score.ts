@@ -32,11 +32,18 @@ export interface CellScore {
    */
   readonly crossings: number;
   /**
-   * The smaller side of the box around the attributed strokes, over the inner cell's
-   * height (0 without strokes): a tick, however thin its line, spans a good part of the
-   * cell both ways; a dot or a dash does not.
+   * The smaller side of the box around one attributed stroke (the largest such side of
+   * them), over the inner cell's height (0 without strokes): a tick, however thin its
+   * line, spans a good part of the cell both ways; a dot or a dash does not, nor do a few
+   * dashes together (the streaks of a striped photo).
    */
   readonly extent: number;
+  /**
+   * Share of the counted ink that lies in the inner cell, away from its border (0
+   * without strokes): a tick is drawn in the cell, most of it inside even when it
+   * spills; a sliver of a rule or a stroke from outside merely grazes it.
+   */
+  readonly inside: number;
 }
 
 export interface MarkScoring {
@@ -275,6 +282,12 @@ export function scoreVoteCells(
   const overInk = new Float64Array(cells.length);
   const spilling: { l: number; k: number; area: number }[] = [];
   const strokes = new Int32Array(cells.length);
+  // The strokes counted for each cell: only they are crossed in `strokeCrossings`.
+  const owned = cells.map(() => new Set<number>());
+  // The largest smaller side of any one stroke counted for each cell (see \`extent\`).
+  const bigSide = new Float64Array(cells.length);
+  // Ink of the counted strokes inside each cell's inner box (see \`inside\`).
+  const innerInk = new Float64Array(cells.length);
   const spills = new Uint8Array(cells.length);
   const boxes = cells.map(() => ({ x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity }));
   let stray = 0;
@@ -387,6 +400,7 @@ export function scoreVoteCells(
     .sort((a, b) => a - b);
   const oneTick = whole.length >= 2 ? whole[Math.floor(whole.length / 2)]! : null;
   const addBox = (k: number, b: { x0: number; y0: number; x1: number; y1: number }): void => {
+    bigSide[k] = Math.max(bigSide[k]!, Math.min(b.x1 - b.x0 + 1, b.y1 - b.y0 + 1));
     const bb = boxes[k]!;
     bb.x0 = Math.min(bb.x0, b.x0);
     bb.y0 = Math.min(bb.y0, b.y0);
@@ -414,14 +428,20 @@ export function scoreVoteCells(
       // Two ticks in neighbouring rows drawn into each other: each row gets its own.
       ink2[k]! += c.area - pair.otherPx;
       ink2[pair.j]! += pair.otherPx;
+      innerInk[k]! += innerArr[l * nc + k]!;
+      innerInk[pair.j]! += innerArr[l * nc + pair.j]!;
       strokes[k]!++;
       strokes[pair.j]!++;
+      owned[k]!.add(l);
+      owned[pair.j]!.add(l);
       addBox(k, pair.ownBox);
       addBox(pair.j, pair.otherBox);
       continue;
     }
     ink2[k]! += c.area;
+    innerInk[k]! += innerArr[l * nc + k]!;
     strokes[k]!++;
+    owned[k]!.add(l);
     addBox(k, c);
     if (count < c.area) {
       spills[k] = 1;
@@ -468,14 +488,15 @@ export function scoreVoteCells(
     const bbSmall = bb.x1 - bb.x0 + 1 < b.height * 0.25 || bb.y1 - bb.y0 + 1 < b.height * 0.25;
     return {
       score: ink2[k]! / markArea,
+      inside: ink2[k]! > 0 ? innerInk[k]! / ink2[k]! : 0,
       fill: filled / area,
       strokes: strokes[k]!,
       spills: spills[k] === 1,
       density: bbArea > 0 && !bbSmall ? ink2[k]! / bbArea : 0,
       strayScore: strayInk[k]! / markArea,
       spillInScore: overInk[k]! / markArea,
-      crossings: bbArea > 0 && !bbSmall ? strokeCrossings(ink, w, bb) : 0,
-      extent: bbArea > 0 ? Math.min(bb.x1 - bb.x0 + 1, bb.y1 - bb.y0 + 1) / b.height : 0,
+      crossings: bbArea > 0 && !bbSmall ? strokeCrossings(labels, owned[k]!, w, bb) : 0,
+      extent: bigSide[k]! / b.height,
     };
   });
   return { cells: out, strayStrokes: stray, lineResidues: residues };
@@ -524,9 +545,15 @@ export function scoreVoteColumns(
   return { cells: out, strayStrokes, lineResidues };
 }
 
-/** Upper quartile, over the columns of `bb`, of the number of separate ink runs met going down the column. */
+/**
+ * Upper quartile, over the columns of `bb`, of the number of separate runs of the cell's own
+ * strokes (`own`, labels of `labels`) met going down the column. Other ink in the box (the
+ * frayed edge of a rule the tick crosses, a neighbour's stroke) is not the mark's and does
+ * not count.
+ */
 function strokeCrossings(
-  ink: Uint8Array,
+  labels: Int32Array,
+  own: ReadonlySet<number>,
   w: number,
   bb: { x0: number; y0: number; x1: number; y1: number },
 ): number {
@@ -535,7 +562,7 @@ function strokeCrossings(
     let runs = 0;
     let gap = 2;
     for (let y = bb.y0; y <= bb.y1; y++) {
-      if (ink[y * w + x]) {
+      if (own.has(labels[y * w + x]!)) {
         // A run counts when at least 2 px of paper separate it from the previous one.
         if (gap >= 2) runs++;
         gap = 0;

@@ -22,6 +22,24 @@ describe('thresholds', () => {
     expect(decide({ ...streak, extent: 0.5 }, DEFAULT_THRESHOLDS)).toEqual({ decision: 'marked' });
   });
 
+  it('sends ink lying mostly in the border zone of the cell to a person', () => {
+    // Measured on a shadowed striped photo: a sliver of a warped rule, 1 px in 6.5 inside.
+    const sliver = { score: 0.0398, fill: 0.005, density: 0.34, crossings: 2, extent: 0.35, inside: 0.155 };
+    expect(decide(sliver, DEFAULT_THRESHOLDS)).toEqual({ decision: 'uncertain', note: 'marginal' });
+    expect(decide({ ...sliver, inside: 0.6 }, DEFAULT_THRESHOLDS)).toEqual({ decision: 'marked' });
+    // A big tick spilling into the rows above and below keeps a fifth of its ink inside.
+    const bigTick = { score: 0.5, fill: 0.11, density: 0.16, crossings: 1, extent: 1.42, inside: 0.22 };
+    expect(decide(bigTick, DEFAULT_THRESHOLDS)).toEqual({ decision: 'marked' });
+    expect(decide({ ...bigTick, inside: 0.1 }, DEFAULT_THRESHOLDS).decision).toBe('uncertain');
+  });
+
+  it('takes several streaks spanning a cell together for no tick shape', () => {
+    // Little ink, the whole cell spanned, but by six strokes: not a tick drawn with a fine pen.
+    const streaks = { score: 0.02, fill: 0.04, density: 0.06, crossings: 2, extent: 0.5, strokes: 6 };
+    expect(decide(streaks, DEFAULT_THRESHOLDS)).toEqual({ decision: 'uncertain', note: 'marginal' });
+    expect(decide({ ...streaks, strokes: 1 }, DEFAULT_THRESHOLDS)).toEqual({ decision: 'marked' });
+  });
+
   it('sends a cell filled solid to a person as a correction', () => {
     expect(decide({ score: 0.7, fill: 0.8 }, DEFAULT_THRESHOLDS)).toEqual({
       decision: 'uncertain',

@@ -31,6 +31,8 @@ export interface CellEvidence {
   readonly density?: number;
   readonly crossings?: number;
   readonly extent?: number;
+  readonly strokes?: number;
+  readonly inside?: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -44,13 +46,15 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 };
 
 /**
- * One open stroke spanning at least 40% of the cell both ways, not dense, crossed at
- * most twice going down: the shape of a tick (or a typed ✓), which grain, a speck, a
- * dash or a blot does not have.
+ * One open stroke (two where the pen was lifted at the foot) spanning at least 40% of
+ * the cell both ways, not dense, crossed at most twice going down: the shape of a tick
+ * (or a typed ✓), which grain, a speck, a dash or a blot does not have. Several short
+ * streaks (a striped photo) can span the cell together, but they are more strokes than
+ * a tick is drawn with.
  */
 export function tickShaped(cell: CellEvidence): boolean {
-  const { density = 0, crossings = 0, extent = 0 } = cell;
-  return extent >= 0.4 && density > 0 && density <= 0.45 && crossings <= 2;
+  const { density = 0, crossings = 0, extent = 0, strokes = 1 } = cell;
+  return extent >= 0.4 && density > 0 && density <= 0.45 && crossings <= 2 && strokes <= 2;
 }
 
 export function pageThresholds(
@@ -81,13 +85,22 @@ export function pageThresholds(
  */
 const MIN_MARK_EXTENT = 0.2;
 
+/**
+ * Share of a mark's ink that must lie in the inner cell for it to count (see `decide`):
+ * a quarter, or a sixth for a mark spanning most of the cell both ways (a big tick
+ * spilling into the rows above and below keeps a fifth of its ink inside).
+ */
+const MIN_INSIDE = 0.25;
+const MIN_INSIDE_BIG = 0.15;
+const BIG_EXTENT = 0.8;
+
 export type Decision =
   | { readonly decision: 'marked' }
   | { readonly decision: 'unmarked' }
   | { readonly decision: 'uncertain'; readonly note: 'marginal' | 'filled' | 'scribbled' };
 
 export function decide(cell: CellEvidence, t: Thresholds): Decision {
-  const { score, fill, density = 0, crossings = 0, extent = 0 } = cell;
+  const { score, fill, density = 0, crossings = 0, extent = 0, inside = 1 } = cell;
   if (fill >= t.filled) return { decision: 'uncertain', note: 'filled' };
   // A zigzag over the cell: a tick struck out, or a scribble meant as one.
   if (score >= t.marginal && crossings >= 3) return { decision: 'uncertain', note: 'scribbled' };
@@ -101,6 +114,10 @@ export function decide(cell: CellEvidence, t: Thresholds): Decision {
   // part of the cell both ways (a streak of a striped photo reads so). A person decides.
   if (score >= t.marginal && extent > 0 && extent < MIN_MARK_EXTENT)
     return { decision: 'uncertain', note: 'marginal' };
+  // Most of the ink in the border zone of the cell: a sliver of a rule the line search
+  // missed, or a stroke from outside grazing the cell, rather than a tick drawn in it.
+  const minInside = extent >= BIG_EXTENT ? MIN_INSIDE_BIG : MIN_INSIDE;
+  if (score >= t.marginal && inside < minInside) return { decision: 'uncertain', note: 'marginal' };
   if (score >= t.definite) return { decision: 'marked' };
   // Little ink, but the shape of a tick (`tickShaped`): a typed ✓ or a fine pen in a tall
   // cell, a mark on a page whose empty cells hold no ink at all (noise floor near 0).
