@@ -14,7 +14,7 @@ import { innerBox, scoreVoteColumns } from './mark-score.js';
 import type { DigitReader } from './ocr.js';
 import { onBlankPaper, serialsBySpan } from './serial-strip.js';
 import type { BallotReading, Box, ItemReading } from './reading.js';
-import { mapRows, orderConfirmed, type RowMap, type SerialCell } from './row-map.js';
+import { mapRows, onlyMisreads, orderConfirmed, type RowMap, type SerialCell } from './row-map.js';
 import { findRuling, gaps, isSideways, median, turn, type TableGrid } from './table-grid.js';
 import { decide, decisionMargin, pageThresholds, tickShaped } from './thresholds.js';
 
@@ -348,12 +348,15 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     );
   }
   const ocrAgreement = rowMap.read === 0 ? 0 : rowMap.agreeing / rowMap.read;
+  const confirmed = orderConfirmed(rowMap, halves.length);
+  // Disagreeing reads in a table whose rows are exactly the ballot's may be misread digits.
+  const misreadsOnly = kindMatch.rowsMatch && onlyMisreads(rowMap, halves.length);
   if (
     rowMap.seriousConflicts > 0 ||
-    rowMap.conflicts.length > Math.max(2, rowMap.read * 0.12) ||
+    (rowMap.conflicts.length > Math.max(2, rowMap.read * 0.12) && !misreadsOnly) ||
     // Few serials read (a blurred photo) is a doubt only while those read do not confirm
     // the order of every half: then nothing checks the rows the sequence placed.
-    (rowMap.read < rowMap.slots.length * 0.5 && !orderConfirmed(rowMap, halves.length))
+    (rowMap.read < rowMap.slots.length * 0.5 && !confirmed)
   ) {
     doubts.add('ocr_disagrees');
     notes.push(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapRows, orderConfirmed, type SerialCell } from './row-map.js';
+import { mapRows, onlyMisreads, orderConfirmed, type SerialCell } from './row-map.js';
 
 function half(
   h: number,
@@ -148,5 +148,33 @@ describe('mapRows, the last item of a half unread', () => {
       ...half(1, 21, (r) => (r === 0 || r === 20 ? null : r + 20)),
     ];
     expect(mapRows(projects, 2, [39, 8]).slots).toHaveLength(39);
+  });
+});
+
+describe('onlyMisreads', () => {
+  const table = (ocr: (r: number) => number | null) =>
+    mapRows(
+      [
+        ...half(0, 21, (r) => (r === 0 ? null : ocr(r))),
+        ...half(1, 21, (r) => (r === 0 ? null : ocr(r + 20))),
+      ],
+      2,
+    );
+
+  it('takes scattered disagreeing reads among many agreeing ones for misread digits', () => {
+    // Items 4, 17 and 30 misread (4 as 1, 7 as 1...), the rest read right.
+    const m = table((n) => (n === 4 ? 1 : n === 17 ? 11 : n === 30 ? 10 : n));
+    expect(m.conflicts).toHaveLength(3);
+    expect(onlyMisreads(m, 2)).toBe(true);
+  });
+
+  it('does not when the reads from some row on are shifted by one (a missed rule)', () => {
+    const m = table((n) => (n >= 25 ? n + 1 : n));
+    expect(onlyMisreads(m, 2)).toBe(false);
+  });
+
+  it('does not when disagreeing reads are nearly as many as agreeing ones', () => {
+    const m = table((n) => (n % 4 === 0 ? n + 10 : n % 4 === 2 ? n : null));
+    expect(onlyMisreads(m, 2)).toBe(false);
   });
 });

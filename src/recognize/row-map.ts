@@ -157,3 +157,21 @@ export function orderConfirmed(map: RowMap, halfCount: number): boolean {
   }
   return halfCount > 0;
 }
+
+/** Agreeing serial reads per disagreeing one at which the disagreeing may be misreads (see `onlyMisreads`). */
+const MISREAD_RATIO = 3;
+
+/**
+ * The serials that disagree with the row order are misread digits (7 read as 1, 8 as 5
+ * on a blurred photo), not misplaced rows: reads confirm the order of every half, no
+ * two disagreeing reads are neighbours, and agreeing reads outnumber them three to one.
+ * A missed or extra rule would shift every read after it instead. The caller also
+ * checks that the rows are exactly a ballot's items.
+ */
+export function onlyMisreads(map: RowMap, halfCount: number): boolean {
+  return (
+    orderConfirmed(map, halfCount) &&
+    map.seriousConflicts === 0 &&
+    map.agreeing >= MISREAD_RATIO * map.conflicts.length
+  );
+}
