@@ -3,22 +3,23 @@ import type { Gray, Mask } from './gray.js';
 import { scoreVoteCells } from './mark-score.js';
 import type { Box } from './reading.js';
 
-// Two vote cells stacked in one column, 60 px tall, split by a 5 px rule at y = 60..64.
+// Vote cells stacked in one column, 60 px tall, a 5 px rule between each two (the first
+// rule at y = 60..64); most tests use two of them.
 const W = 100;
-const H = 130;
-const RULE = { y0: 60, y1: 64 };
-const cells: Box[] = [
-  { x: 0, y: 0, width: W, height: 60 },
-  { x: 0, y: 65, width: W, height: 60 },
-];
+const cellsOf = (rows: number): Box[] =>
+  Array.from({ length: rows }, (_, r) => ({ x: 0, y: r * 65, width: W, height: 60 }));
+const cells = cellsOf(2);
 
-function page(draw: (set: (x: number, y: number) => void) => void): { dark: Gray; lines: Mask } {
+function page(draw: (set: (x: number, y: number) => void) => void, rows = 2): { dark: Gray; lines: Mask } {
+  const H = rows * 65;
   const dark = new Uint8Array(W * H);
   const lines = new Uint8Array(W * H);
-  for (let y = RULE.y0; y <= RULE.y1; y++) {
-    for (let x = 0; x < W; x++) {
-      dark[y * W + x] = 255;
-      lines[y * W + x] = 1;
+  for (let r = 0; r < rows - 1; r++) {
+    for (let y = r * 65 + 60; y < r * 65 + 65; y++) {
+      for (let x = 0; x < W; x++) {
+        dark[y * W + x] = 255;
+        lines[y * W + x] = 1;
+      }
     }
   }
   const set = (x: number, y: number): void => {
@@ -154,32 +155,10 @@ describe('scoreVoteCells, crossings', () => {
 });
 
 describe('scoreVoteCells, ticks touching across a rule', () => {
-  // Four vote cells of 60 px stacked in one column, with 5 px rules between them.
-  const H4 = 4 * 65;
-  const cells4: Box[] = [0, 1, 2, 3].map((r) => ({ x: 0, y: r * 65, width: W, height: 60 }));
-
-  function page4(draw: (set: (x: number, y: number) => void) => void): { dark: Gray; lines: Mask } {
-    const dark = new Uint8Array(W * H4);
-    const lines = new Uint8Array(W * H4);
-    for (let r = 0; r < 3; r++) {
-      for (let y = r * 65 + 60; y < r * 65 + 65; y++) {
-        for (let x = 0; x < W; x++) {
-          dark[y * W + x] = 255;
-          lines[y * W + x] = 1;
-        }
-      }
-    }
-    const set = (x: number, y: number): void => {
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = Math.round(x) + dx;
-          const yy = Math.round(y) + dy;
-          if (xx >= 0 && xx < W && yy >= 0 && yy < H4) dark[yy * W + xx] = 200;
-        }
-    };
-    draw(set);
-    return { dark: { width: W, height: H4, data: dark }, lines: { width: W, height: H4, data: lines } };
-  }
+  // Four vote cells: two rows touching, two holding a tick of the same hand each.
+  const cells4 = cellsOf(4);
+  const page4 = (draw: (set: (x: number, y: number) => void) => void): { dark: Gray; lines: Mask } =>
+    page(draw, 4);
 
   /** A tick of the size this hand draws, its foot at (x, y). */
   function tick(set: (x: number, y: number) => void, x: number, y: number): void {

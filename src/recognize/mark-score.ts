@@ -62,7 +62,7 @@ export interface MarkScoring {
 const FAINT_MARGIN = 8;
 
 /**
- * Two ticks drawn into each other across a rule (see \`touchingTicks\`): the stroke has at
+ * Two ticks drawn into each other across a rule (see `touchingTicks`): the stroke has at
  * least PAIR_INK times the ink of one tick on the ballot, each cell at least PART_INK of
  * a tick in its largest piece, and that piece's box at least PART_SPAN of the row height on
  * its smaller side.
@@ -72,7 +72,7 @@ const PART_INK = 0.6;
 const PART_SPAN = 0.4;
 /** Each part is one piece (a second piece under this share of the first: a tip over the rule)... */
 const PART_SECOND = 0.3;
-/** ... that bends like a tick (see \`PartShape.bend\`: a very flat tick stays for a person). */
+/** ... that bends like a tick (see `PartShape.bend`: a very flat tick stays for a person). */
 const PART_BEND = 0.03;
 
 /** The inner part of a cell, away from its ruled border. */
@@ -284,9 +284,9 @@ export function scoreVoteCells(
   const strokes = new Int32Array(cells.length);
   // The strokes counted for each cell: only they are crossed in `strokeCrossings`.
   const owned = cells.map(() => new Set<number>());
-  // The largest smaller side of any one stroke counted for each cell (see \`extent\`).
+  // The largest smaller side of any one stroke counted for each cell (see `extent`).
   const bigSide = new Float64Array(cells.length);
-  // Ink of the counted strokes inside each cell's inner box (see \`inside\`).
+  // Ink of the counted strokes inside each cell's inner box (see `inside`).
   const innerInk = new Float64Array(cells.length);
   const spills = new Uint8Array(cells.length);
   const boxes = cells.map(() => ({ x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity }));
