@@ -34,3 +34,11 @@ describe('decodeImage', () => {
     }
   });
 });
+
+describe('decoding', () => {
+  it('keeps no libvips operation cache: every page is decoded once', () => {
+    // Importing the decoder turns the cache off (it held up to 50 MB between pages).
+    expect(sharp.cache().memory.max).toBe(0);
+    expect(sharp.cache().items.max).toBe(0);
+  });
+});

@@ -2,6 +2,10 @@ import sharp from 'sharp';
 import type { Gray } from './gray.js';
 import { workingScale } from './working-size.js';
 
+// Every page is decoded once: libvips' cache of operations (50 MB by default) would only
+// hold memory that the next, different page cannot use.
+sharp.cache(false);
+
 export type DecodeResult =
   | {
       readonly ok: true;
