@@ -1,7 +1,7 @@
 import { label } from './components.js';
 import { crop, type Gray, type Mask } from './gray.js';
 import type { Box } from './reading.js';
-import { describePart, type PartShape } from './tick-part.js';
+import { touchingTicks } from './tick-part.js';
 
 export interface CellScore {
   /** Ink of the mark strokes attributed to the cell, per unit of inner cell area. */
@@ -60,20 +60,6 @@ export interface MarkScoring {
  * above the level, the faintest real ticks, pencil in a blurred photo, 16).
  */
 const FAINT_MARGIN = 8;
-
-/**
- * Two ticks drawn into each other across a rule (see `touchingTicks`): the stroke has at
- * least PAIR_INK times the ink of one tick on the ballot, each cell at least PART_INK of
- * a tick in its largest piece, and that piece's box at least PART_SPAN of the row height on
- * its smaller side.
- */
-const PAIR_INK = 1.6;
-const PART_INK = 0.6;
-const PART_SPAN = 0.4;
-/** Each part is one piece (a second piece under this share of the first: a tip over the rule)... */
-const PART_SECOND = 0.3;
-/** ... that bends like a tick (see `PartShape.bend`: a very flat tick stays for a person). */
-const PART_BEND = 0.03;
 
 /** The inner part of a cell, away from its ruled border. */
 export function innerBox(b: Box, shrink = 0.14): Box {
@@ -298,70 +284,6 @@ export function scoreVoteCells(
   const addStray = (l: number): void => {
     for (let j = 0; j < cells.length; j++) strayInk[j]! += innerArr[l * nc + j]!;
   };
-  /**
-   * A stroke that is two ticks touching across the rule between two rows (the lower
-   * end of one drawn into the top of the next, joined where the rule was wiped): about
-   * twice the ink of one tick on this ballot, with a tick's worth in each of the two
-   * cells, and a part in each that spans a good share of the row both ways. A tick
-   * spilling its tip or one arm over the rule has only a small or a thin part beyond
-   * it, and stays whole in its own cell (a big part beyond still sends the neighbour
-   * to a person, below).
-   */
-  const touchingTicks = (
-    l: number,
-    k: number,
-    c: { area: number; x0: number; y0: number; x1: number; y1: number },
-    tick: number,
-  ): {
-    j: number;
-    otherPx: number;
-    ownBox: { x0: number; y0: number; x1: number; y1: number };
-    otherBox: { x0: number; y0: number; x1: number; y1: number };
-  } | null => {
-    if (c.area < tick * PAIR_INK) return null;
-    let j = -1;
-    for (let q = 0; q < cells.length; q++) {
-      if (q === k || !inCellArr[l * nc + q]) continue;
-      if (j >= 0) return null;
-      j = q;
-    }
-    if (j < 0) return null;
-    const own = inCellArr[l * nc + k]!;
-    const other = inCellArr[l * nc + j]!;
-    if (own < tick * PART_INK || other < tick * PART_INK) return null;
-    // Each part, cut off at its cell's border, must be one tick-sized piece that bends:
-    // a tick drawn across the rule leaves its two arms apart on one side, and the arm of
-    // a tick reaching into the next row is straight.
-    const bw = c.x1 - c.x0 + 1;
-    const bh = c.y1 - c.y0 + 1;
-    const part = (cell: number): PartShape => {
-      const m = new Uint8Array(bw * bh);
-      for (let y = c.y0; y <= c.y1; y++) {
-        for (let x = c.x0; x <= c.x1; x++) {
-          const i = y * w + x;
-          if (labels[i] === l && ink[i] && cellAt[i] === cell) m[(y - c.y0) * bw + (x - c.x0)] = 1;
-        }
-      }
-      return describePart({ width: bw, height: bh, data: m });
-    };
-    const tickLike = (p: PartShape, cell: Box): boolean =>
-      p.main >= tick * PART_INK &&
-      p.second < p.main * PART_SECOND &&
-      p.bend >= PART_BEND &&
-      Math.min(p.box.x1 - p.box.x0 + 1, p.box.y1 - p.box.y0 + 1) >= cell.height * PART_SPAN;
-    const ownPart = part(k);
-    const otherPart = part(j);
-    if (!tickLike(ownPart, cells[k]!) || !tickLike(otherPart, cells[j]!)) return null;
-    const shift = (b: PartShape['box']): { x0: number; y0: number; x1: number; y1: number } => ({
-      x0: b.x0 + c.x0,
-      y0: b.y0 + c.y0,
-      x1: b.x1 + c.x0,
-      y1: b.y1 + c.y0,
-    });
-    const ownBox = shift(ownPart.box);
-    const otherBox = shift(otherPart.box);
-    return { j, otherPx: other, ownBox, otherBox };
-  };
   /** What a stroke is, before any of it is counted (see the cases below). */
   const classify = (l: number, k: number, count: number): 'speck' | 'residue' | 'stray' | 'mark' => {
     const c = lab.stroke(l);
@@ -423,7 +345,16 @@ export function scoreVoteCells(
       continue;
     }
     const c = lab.stroke(l);
-    const pair = count < c.area && oneTick !== null ? touchingTicks(l, k, c, oneTick) : null;
+    const pair =
+      count < c.area && oneTick !== null
+        ? touchingTicks(
+            { width: w, labels, ink, cellAt, cells, inCell: (q) => inCellArr[l * nc + q]! },
+            l,
+            k,
+            c,
+            oneTick,
+          )
+        : null;
     if (pair) {
       // Two ticks in neighbouring rows drawn into each other: each row gets its own.
       ink2[k]! += c.area - pair.otherPx;
