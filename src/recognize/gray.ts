@@ -77,3 +77,19 @@ export function blockSums(img: Gray, f: number): { width: number; height: number
   }
   return { width: w, height: h, sums };
 }
+
+/** The brightest pixel of each f x f block (w x h blocks, as `blockSums` lays them out). */
+export function blockMax(img: Gray, f: number, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  const src = img.data;
+  for (let y = 0; y < h * f; y++) {
+    const orow = ((y / f) | 0) * w;
+    const irow = y * img.width;
+    for (let bx = 0; bx < w; bx++) {
+      let m = out[orow + bx]!;
+      for (let i = irow + bx * f, end = i + f; i < end; i++) if (src[i]! > m) m = src[i]!;
+      out[orow + bx] = m;
+    }
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { label } from './components.js';
-import { blockSums, type Gray, type Mask } from './gray.js';
+import { blockMax, blockSums, type Gray, type Mask } from './gray.js';
 import { otsuSplit } from './otsu.js';
 
 /**
@@ -130,19 +130,3 @@ export function sheetBlobs(bright: Gray): SheetBlob[] {
 
 /** Share of a border-touching dark region's blocks that must hold paper-white pixels for it to be print. */
 const PRINTED_SHARE = 0.8;
-
-/** The brightest pixel of each f x f block (w x h blocks, as `blockSums` lays them out). */
-function blockMax(img: Gray, f: number, w: number, h: number): Uint8Array {
-  const out = new Uint8Array(w * h);
-  const src = img.data;
-  for (let y = 0; y < h * f; y++) {
-    const orow = ((y / f) | 0) * w;
-    const irow = y * img.width;
-    for (let bx = 0; bx < w; bx++) {
-      let m = out[orow + bx]!;
-      for (let i = irow + bx * f, end = i + f; i < end; i++) if (src[i]! > m) m = src[i]!;
-      out[orow + bx] = m;
-    }
-  }
-  return out;
-}

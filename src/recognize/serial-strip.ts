@@ -54,10 +54,11 @@ export function serialsBySpan(
   for (const word of words) {
     // A word joined across cells (small digits far apart still make one word for
     // Tesseract): each cell's characters are read on their own, as a word each.
-    const rows = new Set(word.symbols.map((sym) => spanAt(sym)?.row));
+    const symbolRows = word.symbols.map((sym) => spanAt(sym)?.row);
+    const rows = new Set(symbolRows);
     if (word.symbols.length > 1 && rows.size > 1) {
       for (const row of rows) {
-        const mine = word.symbols.filter((sym) => spanAt(sym)?.row === row);
+        const mine = word.symbols.filter((_, k) => symbolRows[k] === row);
         const glyph = {
           text: mine.map((sym) => sym.text).join(''),
           confidence: Math.min(...mine.map((sym) => sym.confidence)),
