@@ -32,6 +32,7 @@ export function preparePage(
   dark: Gray;
   level: number;
   lineLevel: number;
+  noise: number;
   q: ReturnType<typeof pageQuality>;
 } {
   const block = Math.max(12, Math.round(Math.max(bright.width, bright.height) / 80));
@@ -47,7 +48,7 @@ export function preparePage(
   const level = Math.round(Math.min(110, Math.max(45, otsuLevel(dark) * 0.8, noise + 35)));
   const q = pageQuality(dark, level, noise);
   const lineLevel = Math.max(25, noise + 20, Math.round(level * 0.45));
-  return { dark, level, lineLevel, q };
+  return { dark, level, lineLevel, noise, q };
 }
 
 export async function readImage(
@@ -92,7 +93,7 @@ export async function readImage(
   const unreadNotes: string[] = [];
   let quality = 0;
   for (const page of sheets) {
-    const { dark, level, lineLevel, q } = preparePage(page.bright, page.region);
+    const { dark, level, lineLevel, noise, q } = preparePage(page.bright, page.region);
     quality = Math.max(quality, q.quality);
     const tPage = performance.now();
     const search = tableSearch(dark);
@@ -107,6 +108,7 @@ export async function readImage(
       lineLevel,
       markLevel: Math.max(30, Math.round(level * 0.6)),
       quality: q.quality,
+      paperNoise: noise,
     };
     const tryRead = async (cand: TableCandidate): Promise<void> => {
       let res = await readTable(dark, cand, ctx);

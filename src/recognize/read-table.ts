@@ -17,6 +17,7 @@ import type { BallotReading, Box, ItemReading } from './reading.js';
 import { mapRows, onlyMisreads, orderConfirmed, type RowMap, type SerialCell } from './row-map.js';
 import { findRuling, gaps, isSideways, median, turn, type TableGrid } from './table-grid.js';
 import { decide, decisionMargin, pageThresholds, tickShaped } from './thresholds.js';
+import { faintLineLevel, ruleDarkness } from './rule-level.js';
 
 export interface TableContext {
   readonly election: Election;
@@ -29,6 +30,8 @@ export interface TableContext {
   readonly markLevel: number;
   /** Page quality 0..1 (contrast, sharpness). */
   readonly quality: number;
+  /** Darkness of bare paper on this page (grain, shading), which no threshold may reach. */
+  readonly paperNoise: number;
 }
 
 export type TableResult =
@@ -185,9 +188,11 @@ async function analyse(g0: TableGrid, ctx: TableContext): Promise<Analysis | { w
 
 /**
  * Rows, columns, halves and ballot kind of a straightened table. The ruling is found
- * first from the ink threshold; when that gives no readable ballot (a hairline or
- * blurred table, where the threshold loses rules or merges them with text), once more
- * from ridges, which find a rule by its contrast with the paper beside it.
+ * first from the ink threshold; when that gives no readable ballot, from the ink again
+ * at a level measured from the table's own rules if they are fainter than the page's
+ * line level (hairlines of a high-resolution scan, which the threshold breaks into
+ * dashes), and once more from ridges, which find a rule by its contrast with the paper
+ * beside it (a blurred table, where the threshold loses rules or merges them with text).
  */
 async function tableStructure(
   warped: Gray,
@@ -198,19 +203,26 @@ async function tableStructure(
 ): Promise<Structure | { why: string }> {
   let why = '';
   let fallback: Structure | null = null;
-  for (const source of ['ink', 'ridge'] as const) {
+  for (const source of ['ink', 'faint', 'ridge'] as const) {
     const along = Math.max(10, Math.round(Math.max(w, h) / 40));
     const offsets = [Math.max(2, Math.round(maxThick / 2)), maxThick];
     const ridges = (img: Gray, axis: 'h' | 'v'): Mask => ridgeMask(img, axis, along, offsets, 5);
-    const rules =
+    const level =
       source === 'ink'
-        ? inkRules(ctx.lineLevel, maxThick)
+        ? ctx.lineLevel
+        : source === 'faint'
+          ? faintLineLevel(ruleDarkness(warped), ctx.paperNoise, ctx.lineLevel)
+          : null;
+    if (source === 'faint' && level === null) continue;
+    const rules =
+      level !== null
+        ? inkRules(level, maxThick)
         : (img: Gray): Mask => thinAcross(ridges(img, 'h'), 'h', maxThick);
     const dark = straightenTable(warped, rules, maxThick);
     let hm: Mask;
     let vm: Mask;
-    if (source === 'ink') {
-      const ink = threshold(dark, ctx.lineLevel);
+    if (level !== null) {
+      const ink = threshold(dark, level);
       hm = ink;
       vm = ink;
     } else {
