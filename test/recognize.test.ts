@@ -210,26 +210,32 @@ describe('recognizer on committed fixtures', () => {
     expect(unsure).toBeGreaterThan(0);
   });
 
-  it('reads a high-resolution scan whose hairline rules fade at the working size', async () => {
-    // A 400 dpi scan of a table ruled in hairlines (rendered here from the fixture
-    // generator's recipe rather than committed: the page is 14 MP). Brought to the
-    // working size, its rules are a pixel of darkness ~12, under the page's line level:
-    // found only as ridges, and read from the ink at a level measured from the rules.
-    const recipe = {
-      capture: 'scan',
-      format: 'png',
-      sheet: 'single',
-      kind: 'projects',
-      count: 'several',
-      marks: 'tick',
-      lineWidthPx: 0.5,
-      dpi: 400,
-    } as const;
-    const { data, truth } = await renderFixture(election, recipe, 0, 'b');
-    expect(truth.tags).toContain('hairline');
-    const reading = await rec.read({ source: 'image', pageNo: 1, image: data });
-    const [b] = ballots(reading);
-    expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
+  it('reads high-resolution scans whose hairline rules fade at the working size', async () => {
+    // Scans of a table ruled in hairlines, rendered here from the fixture generator's
+    // recipe rather than committed (14 and 35 MP). Brought to the working size, their
+    // rules are a pixel of darkness ~12 (400 dpi: the search finds them only as ridges,
+    // and the table is read from the ink at a level measured from its own rules) or
+    // fainter (600 dpi: found only by a last search just above the paper's noise).
+    for (const [dpi, seed] of [
+      [400, 'b'],
+      [600, 'c'],
+    ] as const) {
+      const recipe = {
+        capture: 'scan',
+        format: 'png',
+        sheet: 'single',
+        kind: 'projects',
+        count: 'several',
+        marks: 'tick',
+        lineWidthPx: 0.5,
+        dpi,
+      } as const;
+      const { data, truth } = await renderFixture(election, recipe, 0, seed);
+      expect(truth.tags).toContain('hairline');
+      const reading = await rec.read({ source: 'image', pageNo: 1, image: data });
+      const [b] = ballots(reading);
+      expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
+    }
   });
 
   it('gives a typed failure for bytes that are no image', async () => {

@@ -9,7 +9,7 @@ import { paperNoise } from './page-region.js';
 import { pageQuality } from './quality.js';
 import type { BallotReading, PageReading } from './reading.js';
 import { MIN_AUTO_CONFIDENCE } from './confidence.js';
-import { readTable } from './read-table.js';
+import { readTable, type TableContext } from './read-table.js';
 import { rectifySheets, type Rectified } from './rectify.js';
 
 export interface ImageReaderOptions {
@@ -50,6 +50,9 @@ export function preparePage(
   const lineLevel = Math.max(25, noise + 20, Math.round(level * 0.45));
   return { dark, level, lineLevel, noise, q };
 }
+
+/** Darkness above the paper's noise at which a last search still takes ink for a rule (see `readImage`). */
+const LOWEST_LINE_LEVEL = 8;
 
 export async function readImage(
   bytes: Buffer,
@@ -110,12 +113,12 @@ export async function readImage(
       quality: q.quality,
       paperNoise: noise,
     };
-    const tryRead = async (cand: TableCandidate): Promise<void> => {
-      let res = await readTable(dark, cand, ctx);
+    const tryRead = async (cand: TableCandidate, c: TableContext = ctx): Promise<void> => {
+      let res = await readTable(dark, cand, c);
       // A table read with doubts about its rows may have been framed wrongly: read it
       // again within the other guess of its corners and keep the more confident reading.
       if (cand.otherQuad && (!res.ok || res.ballot.confidence < MIN_AUTO_CONFIDENCE)) {
-        const alt = await readTable(dark, { ...cand, quad: cand.otherQuad }, ctx);
+        const alt = await readTable(dark, { ...cand, quad: cand.otherQuad }, c);
         if (alt.ok && (!res.ok || alt.ballot.confidence > res.ballot.confidence)) res = alt;
       }
       if (!res.ok) {
@@ -167,6 +170,18 @@ export async function readImage(
     for (const cand of findFaintTables(search)) {
       if (readBoxes.some((b) => overlapShare(cand.bbox, b) > 0.6)) continue;
       await tryRead(cand);
+    }
+    // Nothing read with confidence, on clean paper: the rules may be fainter than the line
+    // level, which is set for print in general (a high-resolution scan of hairline rules
+    // brought to the working size keeps a pixel of light grey of them, too faint even as
+    // ridges on the search image). Search once more just above the paper's own noise.
+    const lowLevel = Math.max(LOWEST_LINE_LEVEL, noise + LOWEST_LINE_LEVEL);
+    if (readBoxes.length === 0 && lowLevel < lineLevel) {
+      const low = { ...ctx, lineLevel: lowLevel };
+      for (const cand of findTables(search, lowLevel)) {
+        if (ballots.some((b) => b.sheet === page && overlapShare(cand.bbox, b.cand) > 0.6)) continue;
+        await tryRead(cand, low);
+      }
     }
     // Unread grids that overlap no table read on this sheet (a table found by both searches
     // and read by one of them was read).
