@@ -16,7 +16,7 @@ import type { Page, TextItem } from '../src/extract/page.js';
 import { createRecognizerPool } from '../src/recognize/pool.js';
 import { createRecognizer, type Recognizer } from '../src/recognize/recognizer.js';
 import { markSet, type BallotReading, type PageReading } from '../src/recognize/reading.js';
-import { renderFixture } from '../scripts/fixtures/generate.js';
+import { recipesFor, renderFixture } from '../scripts/fixtures/generate.js';
 
 const DIR = 'fixtures/recognize';
 const election = loadElection('config/election-2023.json');
@@ -236,6 +236,20 @@ describe('recognizer on committed fixtures', () => {
       const [b] = ballots(reading);
       expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
     }
+  });
+
+  it('reads a second table on the sheet whose rules are too faint for the ink search', async () => {
+    // A skewed scan of both ballots on one sheet, ruled in hairlines (the benchmark's file
+    // 417, rendered from its recipe): the ink search finds the projects table only; the
+    // districts table is found by the ridge search, which runs because the table read
+    // leaves half the sheet unexplained. Its serials are too faint for OCR: a person confirms.
+    const [recipe] = recipesFor(election, 'bench-2023', 417).slice(416);
+    const { data, truth } = await renderFixture(election, recipe!, 416, 'bench-2023');
+    expect(truth.file).toBe('417-scan-both.png');
+    const reading = await rec.read({ source: 'image', pageNo: 1, image: data });
+    const bs = ballots(reading);
+    expect(bs.map((b) => b.kind)).toEqual(['projects', 'districts']);
+    for (const [i, b] of bs.entries()) expect(marked(b)).toEqual(truth.pages[0]!.ballots[i]!.marks);
   });
 
   it('gives a typed failure for bytes that are no image', async () => {

@@ -51,6 +51,12 @@ export function preparePage(
   return { dark, level, lineLevel, noise, q };
 }
 
+/**
+ * Share of a sheet the tables read must cover for the ridge search to be skipped: one
+ * ballot fills half an A4 page and more; two on a sheet leave the second's half.
+ */
+const FULL_SHEET = 0.5;
+
 /** Darkness above the paper's noise at which a last search still takes ink for a rule (see `readImage`). */
 const LOWEST_LINE_LEVEL = 8;
 
@@ -164,9 +170,14 @@ export async function readImage(
     for (const cand of candidates) await tryRead(cand);
     // Faint, blurred or hairline rules: search again with ridges, and read the grids that
     // lie where no table has been read yet (a table read already is not read twice). A
-    // sheet where every grid found was read with confidence is printed well enough for
-    // the ink search; the second one would cost time and find nothing new.
-    if (candidates.length > 0 && readBoxes.length === candidates.length) continue;
+    // sheet where every grid found was read with confidence, and the tables read fill
+    // most of it, is printed well enough for the ink search and has no room for another
+    // ballot; the second search would cost time and find nothing new. With room left (the
+    // districts ballot under the projects one, its hairlines too faint for the ink), it runs.
+    const readArea = readBoxes.reduce((s, b) => s + (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1), 0);
+    const sheetArea = page.region ? countSet(page.region) : dark.width * dark.height;
+    if (candidates.length > 0 && readBoxes.length === candidates.length && readArea >= sheetArea * FULL_SHEET)
+      continue;
     for (const cand of findFaintTables(search)) {
       if (readBoxes.some((b) => overlapShare(cand.bbox, b) > 0.6)) continue;
       await tryRead(cand);
@@ -262,4 +273,10 @@ function boxBlur3(img: Gray): void {
     const r = y * w;
     for (let x = 0; x < w; x++) data[r + x] = Math.round((tmp[up + x]! + tmp[r + x]! + tmp[dn + x]!) / 9);
   }
+}
+
+function countSet(m: Mask): number {
+  let n = 0;
+  for (let i = 0; i < m.data.length; i++) if (m.data[i]) n++;
+  return n;
 }
