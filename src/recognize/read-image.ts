@@ -174,6 +174,7 @@ export async function readImage(
     // most of it, is printed well enough for the ink search and has no room for another
     // ballot; the second search would cost time and find nothing new. With room left (the
     // districts ballot under the projects one, its hairlines too faint for the ink), it runs.
+    // (Boxes of tables read on one sheet do not overlap: overlapping grids are read once.)
     const readArea = readBoxes.reduce((s, b) => s + (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1), 0);
     const sheetArea = page.region ? countSet(page.region) : dark.width * dark.height;
     if (candidates.length > 0 && readBoxes.length === candidates.length && readArea >= sheetArea * FULL_SHEET)
@@ -182,10 +183,12 @@ export async function readImage(
       if (readBoxes.some((b) => overlapShare(cand.bbox, b) > 0.6)) continue;
       await tryRead(cand);
     }
-    // Nothing read with confidence, on clean paper: the rules may be fainter than the line
-    // level, which is set for print in general (a high-resolution scan of hairline rules
-    // brought to the working size keeps a pixel of light grey of them, too faint even as
-    // ridges on the search image). Search once more just above the paper's own noise.
+    // Nothing read with confidence: the rules may be fainter than the line level, which is
+    // set for print in general (a high-resolution scan of hairline rules brought to the
+    // working size keeps a pixel of light grey of them, too faint even as ridges on the
+    // search image). Search once more just above the paper's own noise; what it finds is
+    // read and checked like any grid (rows, columns, kind), so grain taken for a grid on
+    // a photo costs time, not a reading.
     const lowLevel = Math.max(LOWEST_LINE_LEVEL, noise + LOWEST_LINE_LEVEL);
     if (readBoxes.length === 0 && lowLevel < lineLevel) {
       const low = { ...ctx, lineLevel: lowLevel };
@@ -275,6 +278,7 @@ function boxBlur3(img: Gray): void {
   }
 }
 
+/** Pixels set in a mask (a sheet's paper). */
 function countSet(m: Mask): number {
   let n = 0;
   for (let i = 0; i < m.data.length; i++) if (m.data[i]) n++;
