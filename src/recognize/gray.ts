@@ -78,8 +78,14 @@ export function blockSums(img: Gray, f: number): { width: number; height: number
   return { width: w, height: h, sums };
 }
 
-/** The brightest pixel of each f x f block (w x h blocks, as `blockSums` lays them out). */
-export function blockMax(img: Gray, f: number, w: number, h: number): Uint8Array {
+/**
+ * The brightest pixel of each f x f block, the blocks laid out as `blockSums` lays them
+ * (the same loop, kept apart: both run on every page, and a shared loop would call the
+ * reduction as a function for every block row).
+ */
+export function blockMax(img: Gray, f: number): Uint8Array {
+  const w = Math.floor(img.width / f);
+  const h = Math.floor(img.height / f);
   const out = new Uint8Array(w * h);
   const src = img.data;
   for (let y = 0; y < h * f; y++) {

@@ -96,7 +96,7 @@ export function sheetBlobs(bright: Gray): SheetBlob[] {
   const biggest = lab.components.reduce((a, b) => (b.area > a.area ? b : a));
   const sheets = lab.components.filter((c) => c.area >= Math.max(biggest.area * 0.25, total * 0.015));
   let peaks: Uint8Array | null = null;
-  const peak = (): Uint8Array => (peaks ??= blockMax(bright, f, w, h));
+  const peak = (): Uint8Array => (peaks ??= blockMax(bright, f));
   return sheets.map((c) => {
     // The sheet, with its holes (dark print, a shadowed corner inside it) filled.
     const inv = new Uint8Array(w * h);

@@ -176,8 +176,13 @@ export async function readImage(
     // districts ballot under the projects one, its hairlines too faint for the ink), it runs.
     // (Boxes of tables read on one sheet do not overlap: overlapping grids are read once.)
     const readArea = readBoxes.reduce((s, b) => s + (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1), 0);
-    const sheetArea = page.region ? countSet(page.region) : dark.width * dark.height;
-    if (candidates.length > 0 && readBoxes.length === candidates.length && readArea >= sheetArea * FULL_SHEET)
+    // The sheet's paper is counted only when every grid was read (the only case it decides).
+    const sheetArea = (): number => (page.region ? countSet(page.region) : dark.width * dark.height);
+    if (
+      candidates.length > 0 &&
+      readBoxes.length === candidates.length &&
+      readArea >= sheetArea() * FULL_SHEET
+    )
       continue;
     for (const cand of findFaintTables(search)) {
       if (readBoxes.some((b) => overlapShare(cand.bbox, b) > 0.6)) continue;
