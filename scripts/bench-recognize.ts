@@ -202,7 +202,7 @@ async function extractFile(
 interface OneCoreReader {
   readonly startupMs: number;
   readonly startupRssMb: number;
-  read(n: number, page: Page): Promise<{ reading: PageReading; ms: number }>;
+  read(n: number, page: Page): Promise<{ reading: PageReading; ms: number; ocrMs: number; ocrCalls: number }>;
   /** Closes the recognizer and returns the child's peak RSS in MB. */
   close(): Promise<number>;
   /** Stops the child at once (the bench failed). */
@@ -249,7 +249,7 @@ async function startOneCoreReader(election: Election): Promise<OneCoreReader> {
       const m = await ask({ type: 'page', n, page });
       if (m.type !== 'read' || m.n !== n)
         throw new Error(`one-core reader: expected page ${n}, got ${m.type}`);
-      return { reading: m.reading, ms: m.ms };
+      return { reading: m.reading, ms: m.ms, ocrMs: m.ocrMs, ocrCalls: m.ocrCalls };
     },
     async close() {
       const m = await ask({ type: 'done' });
@@ -348,6 +348,9 @@ async function benchmark(
   /** Per job, the one-core reading without timings (as JSON) for the pool to match; null for a page never read. */
   const singleKeys: (string | null)[] = [];
   let rssRecognizerMb: number;
+  // Where the one-core time goes: the serial-number OCR's share of it (the rest is
+  // decoding, table search and reading in JS).
+  const ocr = { calls: 0, ms: 0, pageMs: 0 };
   try {
     let current = null as { file: FileTruth; extracted: Awaited<ReturnType<typeof extractFile>> } | null;
     for (const [n, job] of jobs.entries()) {
@@ -376,7 +379,10 @@ async function benchmark(
         continue;
       }
       if (cacheDir) await writeFile(join(cacheDir, `${n}.bin`), serialize(page));
-      const { reading, ms } = await single.read(n, page);
+      const { reading, ms, ocrMs, ocrCalls } = await single.read(n, page);
+      ocr.calls += ocrCalls;
+      ocr.ms += ocrMs;
+      ocr.pageMs += ms;
       // Only the score and the comparison key outlive this iteration.
       singleKeys.push(JSON.stringify(stripTimes(reading)));
       scores.push(scorePage(election, job.file, truth, reading, ms));
@@ -455,6 +461,13 @@ async function benchmark(
     filters: opts.filter,
     overall,
     startupMs,
+    /** Serial-number OCR in the one-core run: calls, time, and its share of the pages' time. */
+    ocr: {
+      calls: ocr.calls,
+      ms: Math.round(ocr.ms),
+      msPerCall: ocr.calls ? ocr.ms / ocr.calls : null,
+      shareOfTime: ocr.pageMs ? ocr.ms / ocr.pageMs : null,
+    },
     pool,
     /** Peak RSS of the one-core reader's own process: the recognizer reading one page at a time. */
     recognizerPeakRssMb: rssRecognizerMb,
@@ -514,6 +527,9 @@ async function benchmark(
   );
   console.log(
     `ms per page, one core         median ${o.medianMs?.toFixed(0) ?? '–'}, p95 ${o.p95Ms?.toFixed(0) ?? '–'} (recognizer start-up ${startupMs.toFixed(0)} ms)`,
+  );
+  console.log(
+    `OCR of serials, one core      ${pct(ocr.pageMs ? ocr.ms / ocr.pageMs : null)} of the pages' time (${ocr.calls} calls, ${ocr.calls ? (ocr.ms / ocr.calls).toFixed(1) : '–'} ms each)`,
   );
   if (pool) {
     console.log(

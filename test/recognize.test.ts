@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitsSchema } from '../src/config/schema.js';
 import { ballotKind } from '../src/election/election.js';
@@ -14,7 +15,7 @@ import { judge } from '../src/election/rules.js';
 import { extractPages } from '../src/extract/extract.js';
 import type { Page, TextItem } from '../src/extract/page.js';
 import { createRecognizerPool } from '../src/recognize/pool.js';
-import { createRecognizer, type Recognizer } from '../src/recognize/recognizer.js';
+import { createRecognizer, type LocalRecognizer } from '../src/recognize/recognizer.js';
 import { markSet, type BallotReading, type PageReading } from '../src/recognize/reading.js';
 import { recipesFor, renderFixture } from '../scripts/fixtures/generate.js';
 
@@ -40,7 +41,7 @@ function truthOf(prefix: string): TruthFile {
   return f;
 }
 
-let rec: Recognizer;
+let rec: LocalRecognizer;
 beforeAll(async () => {
   rec = await createRecognizer(election);
 });
@@ -250,6 +251,22 @@ describe('recognizer on committed fixtures', () => {
     const bs = ballots(reading);
     expect(bs.map((b) => b.kind)).toEqual(['projects', 'districts']);
     for (const [i, b] of bs.entries()) expect(marked(b)).toEqual(truth.pages[0]!.ballots[i]!.marks);
+  });
+
+  it('counts its OCR calls and their time, and makes none for a page without a table', async () => {
+    // The benchmark's OCR share comes from these counters.
+    const before = rec.ocrUsage();
+    const { reading } = await readFixture('002-');
+    expect(ballots(reading)).toHaveLength(1);
+    const after = rec.ocrUsage();
+    expect(after.calls).toBeGreaterThan(before.calls);
+    expect(after.ms).toBeGreaterThan(before.ms);
+    const blank = await sharp({ create: { width: 800, height: 1100, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
+    const none = await rec.read({ source: 'image', pageNo: 1, image: blank });
+    expect(none.status).toBe('not_a_ballot');
+    expect(rec.ocrUsage()).toEqual(after);
   });
 
   it('gives a typed failure for bytes that are no image', async () => {

@@ -41,7 +41,16 @@ export interface OcrWord extends OcrGlyph {
   readonly symbols: readonly OcrGlyph[];
 }
 
+/** OCR calls made so far and the time spent waiting for them (see `DigitReader.usage`). */
+export interface OcrUsage {
+  readonly calls: number;
+  readonly ms: number;
+}
+
 export class DigitReader {
+  private calls = 0;
+  private ms = 0;
+
   private constructor(private readonly worker: Worker) {}
 
   static async create(): Promise<DigitReader> {
@@ -72,7 +81,10 @@ export class DigitReader {
     // Nothing inked (a blank strip): nothing to read, skip the call.
     if (strip.width === 0 || strip.height === 0 || !strip.data.some((v) => v >= 40)) return [];
     const pad = 10;
+    const t0 = performance.now();
     const res = await this.worker.recognize(toPgm(strip, pad), {}, { blocks: true, text: false });
+    this.calls++;
+    this.ms += performance.now() - t0;
     // Tesseract's boxes are on the padded image; the caller's strip starts at pad.
     const glyphOf = (g: {
       text: string;
@@ -95,6 +107,14 @@ export class DigitReader {
       }
     }
     return out;
+  }
+
+  /**
+   * Calls made since the reader was created, and the wall time spent in them: the
+   * benchmark reports OCR's share of the recognizer's time from it.
+   */
+  usage(): OcrUsage {
+    return { calls: this.calls, ms: this.ms };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Election } from '../election/election.js';
 import type { Page } from '../extract/page.js';
-import { DigitReader } from './ocr.js';
+import { DigitReader, type OcrUsage } from './ocr.js';
 import { readDocument } from './read-document.js';
 import { DEFAULT_IMAGE_OPTIONS, readImage, type ImageReaderOptions } from './read-image.js';
 import { readTextLayer } from './read-text-layer.js';
@@ -12,6 +12,12 @@ export const RECOGNIZER_VERSION = 'recognize-0.9.0';
 export interface Recognizer {
   read(page: Page): Promise<PageReading>;
   close(): Promise<void>;
+}
+
+/** The recognizer of this thread, which can also say how much OCR it has done. */
+export interface LocalRecognizer extends Recognizer {
+  /** OCR calls and the time spent in them, over every page read so far. */
+  ocrUsage(): OcrUsage;
 }
 
 export interface RecognizerOptions {
@@ -27,7 +33,7 @@ export interface RecognizerOptions {
 export async function createRecognizer(
   election: Election,
   options: RecognizerOptions = {},
-): Promise<Recognizer> {
+): Promise<LocalRecognizer> {
   const digits = await DigitReader.create();
   const imageOpts: ImageReaderOptions = {
     ...DEFAULT_IMAGE_OPTIONS,
@@ -74,6 +80,7 @@ export async function createRecognizer(
         }
       }
     },
+    ocrUsage: () => digits.usage(),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
