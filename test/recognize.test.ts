@@ -253,6 +253,31 @@ describe('recognizer on committed fixtures', () => {
     for (const [i, b] of bs.entries()) expect(marked(b)).toEqual(truth.pages[0]!.ballots[i]!.marks);
   });
 
+  it('does not doubt a table that reaches the edge of a slip seen whole, but does one cut by the frame', async () => {
+    // Two slips photographed upside down (the benchmark's file 303): each slip is trimmed so
+    // close round its table that the table reaches the edge of the rectified sheet. The
+    // slips lie wholly inside the photo, so that edge is the paper's: both ballots count.
+    const bench = recipesFor(election, 'bench-2023', 404);
+    const slips = await renderFixture(election, bench[302]!, 302, 'bench-2023');
+    expect(slips.truth.file).toBe('303-photo-slips2-projects.jpg');
+    const bs = ballots(await rec.read({ source: 'image', pageNo: 1, image: slips.data }));
+    expect(bs).toHaveLength(2);
+    // The photo is upside down: the ballots come in the order they lie in it.
+    const truths = slips.truth.pages[0]!.ballots as TruthBallot[];
+    for (const b of bs)
+      expectExact(
+        b,
+        truths.find((t) => t.marks.join() === marked(b).join()),
+      );
+    expect(bs.some((b) => b.notes.some((n) => n.includes("the paper's own edge")))).toBe(true);
+    // A slip running out of the top of the photo (file 404): its table may go on beyond the frame.
+    const cut = await renderFixture(election, bench[403]!, 403, 'bench-2023');
+    expect(cut.truth.file).toBe('404-photo-slip-projects.jpg');
+    const [b] = ballots(await rec.read({ source: 'image', pageNo: 1, image: cut.data }));
+    expect(b!.doubts).toContain('table_incomplete');
+    expect(marked(b!)).toEqual(cut.truth.pages[0]!.ballots[0]!.marks);
+  });
+
   it('counts its OCR calls and their time, and makes none for a page without a table', async () => {
     // The benchmark's OCR share comes from these counters.
     const before = rec.ocrUsage();

@@ -32,6 +32,11 @@ export interface TableContext {
   readonly quality: number;
   /** Darkness of bare paper on this page (grain, shading), which no threshold may reach. */
   readonly paperNoise: number;
+  /**
+   * The page's edges are the paper's own, the whole sheet in view (see `inFullView`): a
+   * table reaching them is not cut off by the frame.
+   */
+  readonly paperEdges: boolean;
 }
 
 export type TableResult =
@@ -393,10 +398,14 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
       notes.push(`every row of half ${hIdx + 1} reads as ticked`);
     }
   });
-  if (cand.touchesEdge) {
+  // A table reaching the frame of the photo or scan may go on beyond it. One reaching the
+  // edge of a sheet seen whole (a slip trimmed close round its table) ends there; a
+  // trim that took rows or columns away shows in the rows and columns read.
+  const cutByFrame = cand.touchesEdge && !ctx.paperEdges;
+  if (cutByFrame) {
     doubts.add('table_incomplete');
     notes.push('the table reaches the edge of the image');
-  }
+  } else if (cand.touchesEdge) notes.push("the table reaches the edge of the sheet (the paper's own edge)");
   // Poor image quality alone is not a reason to doubt a reading whose every decision is
   // clear: it lowers the overall confidence, and the confidence floor below catches it.
   if (ctx.quality < 0.35) notes.push(`image quality ${ctx.quality.toFixed(2)}`);
@@ -411,7 +420,7 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
     kindScore: kindMatch.score,
     kindMargin: kindMatch.margin,
     quality: ctx.quality,
-    complete: !cand.touchesEdge,
+    complete: !cutByFrame,
   });
   if (unsureAsAWhole(confidence, doubts.size)) {
     doubts.add('low_quality');

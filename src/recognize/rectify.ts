@@ -42,6 +42,26 @@ export function rectifySheets(bright: Gray, longSide: number): Rectified[] {
   return out;
 }
 
+/**
+ * Whether the edges of a page image are the paper's own and not the frame of the photo or
+ * scan: true for a rectified sheet whose corners all lie at least `margin` px inside the
+ * decoded image (`width` x `height`). A table reaching the edge of such a page reaches the
+ * edge of the paper (a slip cut close round its table), and nothing of the ballot lies
+ * beyond it; a page read as it is, or a sheet running out of the picture, may have been
+ * cut by the camera. Pure.
+ */
+export function inFullView(
+  page: Pick<Rectified, 'sheet'>,
+  width: number,
+  height: number,
+  margin: number,
+): boolean {
+  if (!page.sheet) return false;
+  return page.sheet.every(
+    ([x, y]) => x >= margin && y >= margin && x <= width - 1 - margin && y <= height - 1 - margin,
+  );
+}
+
 /** Below this skew (degrees) a page is read as it is: the table search follows it. */
 const MIN_SKEW = 0.5;
 
