@@ -35,6 +35,50 @@ describe('decodeImage', () => {
   });
 });
 
+describe('decodeImage, EXIF orientation', () => {
+  // A small image every pixel of which differs, stored with each of the eight orientations.
+  const W = 7;
+  const H = 5;
+  const pixels = Buffer.alloc(W * H * 3);
+  for (let i = 0; i < W * H; i++) pixels.fill(i * 7, i * 3, i * 3 + 3);
+
+  it('turns every orientation upright exactly as libvips does', async () => {
+    for (let o = 1; o <= 8; o++) {
+      const tiff = await sharp(pixels, { raw: { width: W, height: H, channels: 3 } })
+        .withMetadata({ orientation: o })
+        .tiff()
+        .toBuffer();
+      const d = await decodeImage(tiff, { longSide: 2000, maxPixels: 120_000_000 });
+      const upright = await sharp(tiff)
+        .rotate()
+        .extractChannel(0)
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      expect(d.ok, `orientation ${o}`).toBe(true);
+      if (!d.ok) continue;
+      expect([d.bright.width, d.bright.height], `orientation ${o}`).toEqual([
+        upright.info.width,
+        upright.info.height,
+      ]);
+      expect(Buffer.from(d.bright.data).equals(upright.data), `orientation ${o}`).toBe(true);
+    }
+  });
+
+  it('shrinks a sideways photo to the working size with its sides swapped', async () => {
+    const jpeg = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#fff' } })
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
+    const d = await decodeImage(jpeg, { longSide: 2000, maxPixels: 120_000_000 });
+    expect(d.ok).toBe(true);
+    if (d.ok) {
+      expect([d.bright.width, d.bright.height]).toEqual([1500, 2000]);
+      expect(d.scale).toBeCloseTo(0.5);
+      expect([d.originalWidth, d.originalHeight]).toEqual([3000, 4000]);
+    }
+  });
+});
+
 describe('decoding', () => {
   it('keeps no libvips operation cache: every page is decoded once', () => {
     // Importing the decoder turns the cache off (it held up to 50 MB between pages).

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { Gray } from './gray.js';
+import { orient, type Gray } from './gray.js';
 import { workingScale } from './working-size.js';
 
 // Every page is decoded once: libvips' cache of operations (50 MB by default) would only
@@ -55,16 +55,19 @@ export async function decodeImage(bytes: Buffer, opts: DecodeOptions): Promise<D
     };
   }
   // EXIF orientations 5..8 swap width and height.
-  const swapped = (meta.orientation ?? 1) >= 5;
+  const orientation = meta.orientation ?? 1;
+  const swapped = orientation >= 5;
   const w = swapped ? h0 : w0;
   const h = swapped ? w0 : h0;
   const scale = workingScale(w, h, opts.longSide, opts.stretch ?? true);
   try {
-    let pipe = sharp(bytes, { limitInputPixels: opts.maxPixels, failOn: 'none' }).rotate();
+    // Decoded as stored and turned upright afterwards (see `orient`): the size asked of
+    // libvips is the stored one.
+    let pipe = sharp(bytes, { limitInputPixels: opts.maxPixels, failOn: 'none' });
     if (scale < 1) {
       pipe = pipe.resize({
-        width: Math.max(1, Math.round(w * scale)),
-        height: Math.max(1, Math.round(h * scale)),
+        width: Math.max(1, Math.round(w0 * scale)),
+        height: Math.max(1, Math.round(h0 * scale)),
         fit: 'fill',
         kernel: 'linear',
       });
@@ -87,10 +90,11 @@ export async function decodeImage(bytes: Buffer, opts: DecodeOptions): Promise<D
     } else {
       for (let i = 0, j = 0; i < n; i++, j += ch) out[i] = data[j]!;
     }
+    const bright = orient({ width: info.width, height: info.height, data: out }, orientation);
     return {
       ok: true,
-      bright: { width: info.width, height: info.height, data: out },
-      scale: info.width / w,
+      bright,
+      scale: bright.width / w,
       originalWidth: w,
       originalHeight: h,
     };
