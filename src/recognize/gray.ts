@@ -64,35 +64,30 @@ export function rotate90(img: Gray, quarterTurns: number): Gray {
  * of it (46 MB more for a 16 MP photo).
  */
 export function orient(img: Gray, orientation: number): Gray {
-  if (orientation < 2 || orientation > 8) return img;
+  // Per orientation: mirrored left to right first, then this many quarter turns clockwise.
+  const steps: Record<number, readonly [boolean, number]> = {
+    2: [true, 0],
+    3: [false, 2],
+    4: [true, 2],
+    5: [true, 3],
+    6: [false, 1],
+    7: [true, 1],
+    8: [false, 3],
+  };
+  const step = steps[orientation];
+  if (!step) return img;
+  return rotate90(step[0] ? mirrorX(img) : img, step[1]);
+}
+
+/** Mirrored left to right. */
+function mirrorX(img: Gray): Gray {
   const { width: w, height: h, data } = img;
-  const swap = orientation >= 5;
-  const ow = swap ? h : w;
-  const oh = swap ? w : h;
   const out = new Uint8Array(w * h);
-  // For each output pixel (X, Y): the source pixel is x0 + X * dxX + Y * dxY, likewise y.
-  const [x0, dxX, dxY, y0, dyX, dyY] = (
-    {
-      2: [w - 1, -1, 0, 0, 0, 1],
-      3: [w - 1, -1, 0, h - 1, 0, -1],
-      4: [0, 1, 0, h - 1, 0, -1],
-      5: [0, 0, 1, 0, 1, 0],
-      6: [0, 0, 1, h - 1, -1, 0],
-      7: [w - 1, 0, -1, h - 1, -1, 0],
-      8: [w - 1, 0, -1, 0, 1, 0],
-    } as const
-  )[orientation as 2 | 3 | 4 | 5 | 6 | 7 | 8];
-  for (let Y = 0; Y < oh; Y++) {
-    let x = x0 + Y * dxY;
-    let y = y0 + Y * dyY;
-    const row = Y * ow;
-    for (let X = 0; X < ow; X++) {
-      out[row + X] = data[y * w + x]!;
-      x += dxX;
-      y += dyX;
-    }
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) out[row + x] = data[row + w - 1 - x]!;
   }
-  return { width: ow, height: oh, data: out };
+  return { width: w, height: h, data: out };
 }
 
 /**
