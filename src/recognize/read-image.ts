@@ -10,7 +10,7 @@ import { pageQuality } from './quality.js';
 import type { BallotReading, PageReading } from './reading.js';
 import { MIN_AUTO_CONFIDENCE } from './confidence.js';
 import { readTable, type TableContext } from './read-table.js';
-import { inFullView, rectifySheets, type Rectified } from './rectify.js';
+import { rectifySheets, type Rectified } from './rectify.js';
 
 export interface ImageReaderOptions {
   readonly longSide: number;
@@ -56,13 +56,6 @@ export function preparePage(
  * ballot fills half an A4 page and more; two on a sheet leave the second's half.
  */
 const FULL_SHEET = 0.5;
-
-/**
- * How far a sheet's corners must stay from the frame to be in full view, as a share of the
- * decoded image's long side: sheets are outlined on a copy some 8 times smaller, so a
- * sheet running out of the picture can have its corners a few pixels inside the frame.
- */
-const FRAME_MARGIN = 0.01;
 
 /** Darkness above the paper's noise at which a last search still takes ink for a rule (see `readImage`). */
 const LOWEST_LINE_LEVEL = 8;
@@ -125,12 +118,7 @@ export async function readImage(
       markLevel: Math.max(30, Math.round(level * 0.6)),
       quality: q.quality,
       paperNoise: noise,
-      paperEdges: inFullView(
-        page,
-        decoded.bright.width,
-        decoded.bright.height,
-        Math.max(decoded.bright.width, decoded.bright.height) * FRAME_MARGIN,
-      ),
+      paperEdges: page.paperEdges,
     };
     const tryRead = async (cand: TableCandidate, c: TableContext = ctx): Promise<void> => {
       let res = await readTable(dark, cand, c);

@@ -33,7 +33,7 @@ export interface TableContext {
   /** Darkness of bare paper on this page (grain, shading), which no threshold may reach. */
   readonly paperNoise: number;
   /**
-   * The page's edges are the paper's own, the whole sheet in view (see `inFullView`): a
+   * The page's edges are the paper's, the whole sheet in view (`Rectified.paperEdges`): a
    * table reaching them is not cut off by the frame.
    */
   readonly paperEdges: boolean;

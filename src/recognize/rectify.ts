@@ -17,7 +17,19 @@ export interface Rectified {
    * is, the sheets found (null when none stood out: a scan).
    */
   readonly region: Mask | null;
+  /**
+   * The page's edges are the paper's, not the frame's (see `inFullView`): a table reaching
+   * them is not cut off by the camera.
+   */
+  readonly paperEdges: boolean;
 }
+
+/**
+ * How far a sheet's corners must stay from the frame to be in full view, as a share of the
+ * image's long side: sheets are outlined on a copy 8 times smaller (`sheetBlobs`), so a
+ * sheet running out of the picture can have its corners a few pixels inside the frame.
+ */
+const FRAME_MARGIN = 0.01;
 
 /**
  * Flatten photographed sheets: when the photo shows whole sheets of paper (a page, or
@@ -37,7 +49,8 @@ export function rectifySheets(bright: Gray, longSide: number): Rectified[] {
   for (let i = 0; i < blobs.length; i++) {
     const r = rectifyQuad(bright, quads[i]!, blobs[i]!.factor, longSide);
     if (!r) return [asItIs(bright, blobs)];
-    out.push(r);
+    const margin = Math.max(bright.width, bright.height) * FRAME_MARGIN;
+    out.push({ ...r, paperEdges: inFullView(r, bright.width, bright.height, margin) });
   }
   return out;
 }
@@ -46,8 +59,8 @@ export function rectifySheets(bright: Gray, longSide: number): Rectified[] {
  * Whether the edges of a page image are the paper's own and not the frame of the photo or
  * scan: true for a rectified sheet whose corners all lie at least `margin` px inside the
  * decoded image (`width` x `height`). A table reaching the edge of such a page reaches the
- * edge of the paper (a slip cut close round its table), and nothing of the ballot lies
- * beyond it; a page read as it is, or a sheet running out of the picture, may have been
+ * edge of the paper (a slip cut close round its table; the page stops 1.5% inside the
+ * paper's edge, see `rectifyQuad`), and nothing of the ballot lies beyond it; a page read as it is, or a sheet running out of the picture, may have been
  * cut by the camera. Pure.
  */
 export function inFullView(
@@ -72,17 +85,24 @@ const MIN_SKEW = 0.5;
 function asItIs(bright: Gray, blobs: ReturnType<typeof sheetBlobs>): Rectified {
   const deg = skewAngle(bright);
   const level = Math.abs(deg) >= MIN_SKEW ? unskew(bright, deg) : null;
-  if (!level) return { bright, toPage: (p) => p, sheet: null, region: pageRegion(bright, blobs) };
+  if (!level)
+    return { bright, toPage: (p) => p, sheet: null, region: pageRegion(bright, blobs), paperEdges: false };
   return {
     bright: level.bright,
     toPage: level.toPage,
     sheet: null,
     region: pageRegion(level.bright),
+    paperEdges: false,
   };
 }
 
 /** Resample one sheet, given by its corners in a mask `f` times smaller than `bright`. */
-function rectifyQuad(bright: Gray, q: Quad, f: number, longSide: number): Rectified | null {
+function rectifyQuad(
+  bright: Gray,
+  q: Quad,
+  f: number,
+  longSide: number,
+): Omit<Rectified, 'paperEdges'> | null {
   const up = (p: Point): Point => [p[0] * f + (f - 1) / 2, p[1] * f + (f - 1) / 2];
   const full = q.map(up) as unknown as Quad;
   // Pull the corners a little inwards so the sheet's own edge (dark against the desk)
