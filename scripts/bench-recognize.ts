@@ -27,6 +27,7 @@ import { loadElection } from '../src/election/load.js';
 import { extractPages } from '../src/extract/extract.js';
 import type { Page } from '../src/extract/page.js';
 import { stopPdfReader } from '../src/extract/pdf.js';
+import type { OcrUsage } from '../src/recognize/ocr.js';
 import { createRecognizerPool } from '../src/recognize/pool.js';
 import { RECOGNIZER_VERSION } from '../src/recognize/recognizer.js';
 import type { PageReading } from '../src/recognize/reading.js';
@@ -202,9 +203,9 @@ async function extractFile(
 interface OneCoreReader {
   readonly startupMs: number;
   readonly startupRssMb: number;
-  read(n: number, page: Page): Promise<{ reading: PageReading; ms: number; ocrMs: number; ocrCalls: number }>;
-  /** Closes the recognizer and returns the child's peak RSS in MB. */
-  close(): Promise<number>;
+  read(n: number, page: Page): Promise<{ reading: PageReading; ms: number }>;
+  /** Closes the recognizer and returns the child's peak RSS in MB and the OCR it did. */
+  close(): Promise<{ peakRssMb: number; ocr: OcrUsage }>;
   /** Stops the child at once (the bench failed). */
   abort(): void;
 }
@@ -249,7 +250,7 @@ async function startOneCoreReader(election: Election): Promise<OneCoreReader> {
       const m = await ask({ type: 'page', n, page });
       if (m.type !== 'read' || m.n !== n)
         throw new Error(`one-core reader: expected page ${n}, got ${m.type}`);
-      return { reading: m.reading, ms: m.ms, ocrMs: m.ocrMs, ocrCalls: m.ocrCalls };
+      return { reading: m.reading, ms: m.ms };
     },
     async close() {
       const m = await ask({ type: 'done' });
@@ -258,7 +259,7 @@ async function startOneCoreReader(election: Election): Promise<OneCoreReader> {
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exit;
       clearTimeout(timer);
-      return m.peakRssMb;
+      return { peakRssMb: m.peakRssMb, ocr: m.ocr };
     },
     abort() {
       child.kill('SIGKILL');
@@ -348,9 +349,7 @@ async function benchmark(
   /** Per job, the one-core reading without timings (as JSON) for the pool to match; null for a page never read. */
   const singleKeys: (string | null)[] = [];
   let rssRecognizerMb: number;
-  // Where the one-core time goes: the serial-number OCR's share of it (the rest is
-  // decoding, table search and reading in JS).
-  const ocr = { calls: 0, ms: 0, pageMs: 0 };
+  let ocrUsage: OcrUsage;
   try {
     let current = null as { file: FileTruth; extracted: Awaited<ReturnType<typeof extractFile>> } | null;
     for (const [n, job] of jobs.entries()) {
@@ -379,16 +378,13 @@ async function benchmark(
         continue;
       }
       if (cacheDir) await writeFile(join(cacheDir, `${n}.bin`), serialize(page));
-      const { reading, ms, ocrMs, ocrCalls } = await single.read(n, page);
-      ocr.calls += ocrCalls;
-      ocr.ms += ocrMs;
-      ocr.pageMs += ms;
+      const { reading, ms } = await single.read(n, page);
       // Only the score and the comparison key outlive this iteration.
       singleKeys.push(JSON.stringify(stripTimes(reading)));
       scores.push(scorePage(election, job.file, truth, reading, ms));
       if ((n + 1) % 25 === 0) log(`  ${n + 1}/${jobs.length} pages read`);
     }
-    rssRecognizerMb = await single.close();
+    ({ peakRssMb: rssRecognizerMb, ocr: ocrUsage } = await single.close());
   } catch (err) {
     single.abort();
     throw err;
@@ -455,19 +451,23 @@ async function benchmark(
       (!s.isBallotPage && s.status !== 'not_a_ballot'),
   );
 
+  // Where the one-core time goes: the serial-number OCR's share of the pages' time (the
+  // rest is decoding, table search and reading in JS).
+  const pagesMs = scores.reduce((t, s) => t + (s.ms ?? 0), 0);
+  /** Serial-number OCR in the one-core run: calls, time, and its share of the pages' time. */
+  const ocr = {
+    calls: ocrUsage.calls,
+    ms: Math.round(ocrUsage.ms),
+    msPerCall: ocrUsage.calls ? ocrUsage.ms / ocrUsage.calls : null,
+    shareOfTime: pagesMs ? ocrUsage.ms / pagesMs : null,
+  };
   const figures = {
     recognizer: RECOGNIZER_VERSION,
     seed: manifest.seed,
     filters: opts.filter,
     overall,
     startupMs,
-    /** Serial-number OCR in the one-core run: calls, time, and its share of the pages' time. */
-    ocr: {
-      calls: ocr.calls,
-      ms: Math.round(ocr.ms),
-      msPerCall: ocr.calls ? ocr.ms / ocr.calls : null,
-      shareOfTime: ocr.pageMs ? ocr.ms / ocr.pageMs : null,
-    },
+    ocr,
     pool,
     /** Peak RSS of the one-core reader's own process: the recognizer reading one page at a time. */
     recognizerPeakRssMb: rssRecognizerMb,
@@ -529,7 +529,7 @@ async function benchmark(
     `ms per page, one core         median ${o.medianMs?.toFixed(0) ?? '–'}, p95 ${o.p95Ms?.toFixed(0) ?? '–'} (recognizer start-up ${startupMs.toFixed(0)} ms)`,
   );
   console.log(
-    `OCR of serials, one core      ${pct(ocr.pageMs ? ocr.ms / ocr.pageMs : null)} of the pages' time (${ocr.calls} calls, ${ocr.calls ? (ocr.ms / ocr.calls).toFixed(1) : '–'} ms each)`,
+    `OCR of serials, one core      ${pct(ocr.shareOfTime)} of the pages' time (${ocr.calls} calls, ${ocr.msPerCall?.toFixed(1) ?? '–'} ms each)`,
   );
   if (pool) {
     console.log(
