@@ -61,6 +61,16 @@ async function readFixture(
   return { reading: await rec.read(page), truth: t.pages.find((p) => p.page === pageNo)?.ballots ?? [] };
 }
 
+/**
+ * Page `n` of the benchmark's generated set, rendered from its recipe (the set itself is
+ * not committed): its bytes and truth.
+ */
+async function benchPage(n: number): ReturnType<typeof renderFixture> {
+  const recipe = recipesFor(election, 'bench-2023', n)[n - 1];
+  if (!recipe) throw new Error(`no bench recipe ${n}`);
+  return renderFixture(election, recipe, n - 1, 'bench-2023');
+}
+
 const marked = (b: BallotReading): number[] =>
   b.items.filter((i) => i.decision === 'marked').map((i) => i.number);
 const verdict = (b: BallotReading) => judge(markSet(b), ballotKind(election, b.kind)!);
@@ -244,8 +254,7 @@ describe('recognizer on committed fixtures', () => {
     // 417, rendered from its recipe): the ink search finds the projects table only; the
     // districts table is found by the ridge search, which runs because the table read
     // leaves half the sheet unexplained. Its serials are too faint for OCR: a person confirms.
-    const [recipe] = recipesFor(election, 'bench-2023', 417).slice(416);
-    const { data, truth } = await renderFixture(election, recipe!, 416, 'bench-2023');
+    const { data, truth } = await benchPage(417);
     expect(truth.file).toBe('417-scan-both.png');
     const reading = await rec.read({ source: 'image', pageNo: 1, image: data });
     const bs = ballots(reading);
@@ -257,8 +266,7 @@ describe('recognizer on committed fixtures', () => {
     // Two slips photographed upside down (the benchmark's file 303): each slip is trimmed so
     // close round its table that the table reaches the edge of the rectified sheet. The
     // slips lie wholly inside the photo, so that edge is the paper's: both ballots count.
-    const bench = recipesFor(election, 'bench-2023', 404);
-    const slips = await renderFixture(election, bench[302]!, 302, 'bench-2023');
+    const slips = await benchPage(303);
     expect(slips.truth.file).toBe('303-photo-slips2-projects.jpg');
     const bs = ballots(await rec.read({ source: 'image', pageNo: 1, image: slips.data }));
     expect(bs).toHaveLength(2);
@@ -271,7 +279,7 @@ describe('recognizer on committed fixtures', () => {
       );
     expect(bs.some((b) => b.notes.some((n) => n.includes("the paper's own edge")))).toBe(true);
     // A slip running out of the top of the photo (file 404): its table may go on beyond the frame.
-    const cut = await renderFixture(election, bench[403]!, 403, 'bench-2023');
+    const cut = await benchPage(404);
     expect(cut.truth.file).toBe('404-photo-slip-projects.jpg');
     const [b] = ballots(await rec.read({ source: 'image', pageNo: 1, image: cut.data }));
     expect(b!.doubts).toContain('table_incomplete');
