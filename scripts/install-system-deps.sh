@@ -6,9 +6,11 @@
 #   ballots with (its tests render a few pages), and Chinese text in browser screenshots
 # - openssl: self-signed certificates for the IMAP TLS tests
 # - procps: pgrep, used by a test of the PDF reader process
+# - g++, make, python3: npm ci builds better-sqlite3 from source when its prebuilt binary cannot be
+#   downloaded (run this script before npm ci)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(dovecot-imapd chromium fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-ukai fonts-arphic-uming fonts-dejavu-core openssl ca-certificates procps)
+packages=(dovecot-imapd chromium fonts-noto-cjk fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-ukai fonts-arphic-uming fonts-dejavu-core openssl ca-certificates procps g++ make python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
