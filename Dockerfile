@@ -13,10 +13,9 @@ COPY src ./src
 RUN npm ci && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-# MALLOC_ARENA_MAX: glibc gives each libvips (sharp) thread its own malloc arena, and the arenas
-# keep freed image buffers: measured on 25 photos, the RSS grew to 575 MB with the default and
-# stayed near 340 MB with 2 arenas.
-ENV NODE_ENV=production LOG_FORMAT=json MALLOC_ARENA_MAX=2
+# glibc malloc bounded for image work (src/worker/allocator.ts says why and what was measured):
+# with glibc's defaults the RSS keeps growing page after page.
+ENV NODE_ENV=production LOG_FORMAT=json MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=4194304
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -31,6 +31,7 @@ import type { OcrUsage } from '../src/recognize/ocr.js';
 import { createRecognizerPool } from '../src/recognize/pool.js';
 import { RECOGNIZER_VERSION } from '../src/recognize/recognizer.js';
 import type { PageReading } from '../src/recognize/reading.js';
+import { ALLOCATOR_ENV } from '../src/worker/allocator.js';
 import type { FromReader, ToReader } from './fixtures/one-core-reader.js';
 import { scorePage, summarize, type Figures, type PageScore } from './fixtures/score.js';
 import type { FileTruth, Manifest } from './fixtures/truth.js';
@@ -210,13 +211,19 @@ interface OneCoreReader {
   abort(): void;
 }
 
+/** The malloc settings the one-core reader runs with (see its env), for the printout. */
+function allocatorLabel(): string {
+  return Object.keys(ALLOCATOR_ENV)
+    .map((k) => `${k}=${process.env[k] ?? ALLOCATOR_ENV[k]}`)
+    .join(' ');
+}
+
 async function startOneCoreReader(election: Election): Promise<OneCoreReader> {
   const child = fork('scripts/fixtures/one-core-reader.ts', [], {
     execArgv: ['--import', 'tsx'],
     serialization: 'advanced',
-    // As in production (Dockerfile, npm start): glibc's per-thread malloc arenas, one per
-    // libvips thread, otherwise hold on to freed image buffers and the RSS only grows.
-    env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
+    // glibc's malloc as production sets it (see ALLOCATOR_ENV), unless the caller's environment says otherwise.
+    env: { ...ALLOCATOR_ENV, ...process.env },
     // Anything the recognizer's libraries print must not land in --json's stdout.
     stdio: ['ignore', opts.json ? 2 : 'inherit', 'inherit', 'ipc'],
   });
@@ -537,7 +544,7 @@ async function benchmark(
     );
   }
   console.log(
-    `peak RSS (recognizer, one core) ${rssRecognizerMb.toFixed(0)} MB (its own process, one page at a time, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}; ${single.startupRssMb.toFixed(0)} MB after start-up)`,
+    `peak RSS (recognizer, one core) ${rssRecognizerMb.toFixed(0)} MB (its own process, one page at a time, ${allocatorLabel()}; ${single.startupRssMb.toFixed(0)} MB after start-up)`,
   );
   console.log(
     `peak RSS (bench process)      ${peakRssMb.toFixed(0)} MB (extraction and scoring${pool ? `, ${pool.workers} pool threads` : ''}; ${rssSingleMb.toFixed(0)} MB after the one-core run)`,

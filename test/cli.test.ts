@@ -1,14 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** The CLI as a user runs it: the compiled bin (npm ci / npm test build dist/ first). */
-function cli(args: string[], env: Record<string, string> = {}) {
+function cli(args: string[], env: Record<string, string | undefined> = {}) {
+  // An undefined value removes the variable from the environment the CLI starts with.
+  const merged = Object.entries({ ...process.env, LOG_FORMAT: 'json', ...env }).filter(
+    (e): e is [string, string] => e[1] !== undefined,
+  );
   const r = spawnSync(process.execPath, [resolve('bin/ballot-inbox.js'), ...args], {
     encoding: 'utf8',
-    env: { ...process.env, LOG_FORMAT: 'json', ...env },
+    env: Object.fromEntries(merged),
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -76,4 +80,33 @@ describe('ballot-inbox CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/audit chain OK: 0 entries, head 0{64}/);
   });
+
+  it('run warns, naming the settings, when glibc malloc is left unbounded, and not when they are set', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'inbox'));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        election: resolve('config/election-2023.json'),
+        dataDir: join(dir, 'var'),
+        source: { type: 'folder', path: join(dir, 'inbox') },
+        recognizer: { workers: 1 },
+        http: { host: '127.0.0.1', port: 0 },
+      }),
+    );
+    const run = (env: Record<string, string | undefined>) =>
+      cli(['run', '--once', '--config', join(dir, 'config.json')], env);
+    const bare = run({ MALLOC_ARENA_MAX: undefined, MALLOC_MMAP_THRESHOLD_: undefined });
+    expect(bare.code).toBe(0);
+    const warning = bare.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string; missing?: string[] })
+      .find((l) => l.msg.startsWith('glibc malloc is not bounded'));
+    expect(warning?.missing).toEqual(['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_']);
+    const set = run({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '4194304' });
+    expect(set.code).toBe(0);
+    expect(set.stderr).toContain('run --once finished');
+    expect(set.stderr).not.toContain('glibc malloc is not bounded');
+  }, 60_000);
 });

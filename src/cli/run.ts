@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { mountReview } from '../review/mount.js';
 import { createStages } from '../worker/real-stages.js';
+import { ALLOCATOR_ENV, missingAllocatorSettings, runtimeGlibcVersion } from '../worker/allocator.js';
 import { runDaemon } from '../worker/daemon.js';
 import { contextFor } from './context.js';
 
@@ -15,6 +16,12 @@ export function registerRun(program: Command): void {
     .option('--health-every <seconds>', 'seconds between health lines in the log', '60')
     .action(async (opts: { once?: boolean; healthEvery: string }, cmd: Command) => {
       const ctx = contextFor(cmd);
+      const missing = missingAllocatorSettings(process.env, runtimeGlibcVersion());
+      if (missing.length > 0)
+        ctx.logger.warn(
+          { missing, recommended: ALLOCATOR_ENV },
+          'glibc malloc is not bounded for image work: the memory used will keep growing; start the daemon with these in the environment (npm start and the Docker image do)',
+        );
       const db = ctx.openDb();
       const stop = new AbortController();
       let signals = 0;
