@@ -11,7 +11,7 @@ import { loadElection } from '../src/election/load.js';
 import { judgeConfirmed } from '../src/election/rules.js';
 import { generateFixtures, recipesFor } from '../scripts/fixtures/generate.js';
 import type { Recipe } from '../scripts/fixtures/plan.js';
-import { scoreBallots, summarize } from '../scripts/fixtures/score.js';
+import { scoreBallots, scorePage, summarize } from '../scripts/fixtures/score.js';
 import type { BallotTruth, FileTruth, Manifest } from '../scripts/fixtures/truth.js';
 import type { ReviewReason } from '../src/election/reasons.js';
 import type { BallotReading } from '../src/recognize/reading.js';
@@ -310,25 +310,50 @@ describe('benchmark scoring', () => {
     expect(s.filter((b) => b.match === 'missing').map((b) => b.truthKind)).toEqual(['projects']);
     expect(s.filter((b) => b.match === 'extra')).toHaveLength(1);
     expect(s.filter((b) => b.autoWrong)).toHaveLength(1);
-    const f = summarize([
-      {
-        file: 'x',
-        page: 1,
-        capture: 'scan',
-        format: 'png',
-        layout: 'official',
-        tags: [],
-        isBallotPage: true,
-        status: 'ballots',
-        ballots: s,
-        ms: 10,
-      },
-    ]);
+    const page = {
+      file: 'x',
+      page: 1,
+      capture: 'scan',
+      format: 'png',
+      layout: 'official',
+      tags: [],
+      isBallotPage: true,
+      toPerson: false,
+      status: 'ballots',
+      ballots: s,
+      ms: 10,
+    } as const;
+    const f = summarize([page]);
     expect(f.kindAccuracy).toBeCloseTo(2 / 3);
     expect(f.missing).toBe(1);
+    // Missed, and its page is not shown to anyone: lost unseen; on a page a person sees, it is not.
+    expect(f.missingUnseen).toBe(1);
+    expect(summarize([{ ...page, toPerson: true }]).missingUnseen).toBe(0);
     expect(f.extra).toBe(1);
     expect(f.autoWrong).toBe(1);
     expect(f.markAccuracy).toBe(1);
+  });
+});
+
+describe('benchmark scoring of a ballot page read as no ballot', () => {
+  const file: FileTruth = {
+    file: 'x.jpg',
+    format: 'jpeg',
+    capture: 'photo',
+    layout: 'official',
+    tags: [],
+    pages: [{ page: 1, ballots: [{ kind: 'districts', marks: [1], expect: 'valid', reason: null }] }],
+  };
+  const page = (confidence: number) =>
+    scorePage(election, file, file.pages[0]!, { status: 'not_a_ballot', confidence, notes: [] }, 5);
+
+  it('counts its ballot missing, and lost unseen only when the page is not sent to a person', () => {
+    const doubted = page(0.5);
+    expect(doubted.toPerson).toBe(true);
+    expect(summarize([doubted])).toMatchObject({ missing: 1, missingUnseen: 0 });
+    const sure = page(0.95);
+    expect(sure.toPerson).toBe(false);
+    expect(summarize([sure])).toMatchObject({ missing: 1, missingUnseen: 1 });
   });
 });
 

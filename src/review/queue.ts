@@ -2,13 +2,7 @@ import type { Election } from '../election/election.js';
 import { parseZonedDateTime } from '../election/zoned-time.js';
 import { ballotStates } from '../store/ballot-state.js';
 import type { Db } from '../store/db.js';
-
-/**
- * A page the recognizer called "not a ballot" with less confidence than this is shown to staff:
- * it found a ruled table there but could not read it. Pages with no table at all (a logo, a selfie)
- * come back at 0.95 and stay out of the queue.
- */
-export const POSSIBLE_BALLOT_BELOW = 0.9;
+import { POSSIBLE_BALLOT_BELOW } from './page-rule.js';
 
 /** SQL: page `p` has no standing staff decision (page-decision.ts); a withdrawn one ('machine') does not count. */
 const PAGE_UNDECIDED = `COALESCE((SELECT d.outcome FROM page_decisions d WHERE d.page_id = p.id ORDER BY d.id DESC LIMIT 1), 'machine') = 'machine'`;
@@ -164,8 +158,9 @@ export function loadQueue(db: Db, election: Election, filter: QueueFilter, limit
          JOIN attachments a ON a.id = p.attachment_id
          JOIN mails m ON m.id = a.mail_id
          WHERE (pr.status = 'unreadable'
-                -- The recognizer found a ruled table it could not read as a ballot (a blurred photo, a cut
-                -- table): a person looks, so that no ballot disappears as "not a ballot" unseen.
+                -- The rule of pageGoesToPerson (page-rule.ts). The recognizer found a ruled table it could
+                -- not read as a ballot (a blurred photo, a cut table): a person looks, so that no ballot
+                -- disappears as "not a ballot" unseen.
                 OR (pr.status = 'not_a_ballot' AND COALESCE(pr.quality, 0) < ${POSSIBLE_BALLOT_BELOW})
                 -- Ballots were read on the page, but another table on it was not (cut by the frame,
                 -- too blurred): a person looks for the ballot the machine missed.
