@@ -527,6 +527,8 @@ async function benchmark(
   console.log(`review rate                   ${pct(o.reviewRate)}`);
   console.log(
     `kind accuracy                 ${pct(o.kindAccuracy)} (missing ${o.missing}, extra ${o.extra})`,
+  );
+  console.log(
     `missing ballots unseen        ${o.missingUnseen} of ${o.missing} (their page does not go to a person either)`,
   );
   console.log(`verdict = expected            ${pct(o.verdictAccuracy)}`);
