@@ -491,6 +491,7 @@ async function benchmark(
       file: s.file,
       page: s.page,
       status: s.status,
+      toPerson: s.toPerson,
       ballots: s.ballots.map((b) => ({
         kind: b.readKind ?? b.truthKind,
         match: b.match,
@@ -529,7 +530,7 @@ async function benchmark(
     `kind accuracy                 ${pct(o.kindAccuracy)} (missing ${o.missing}, extra ${o.extra})`,
   );
   console.log(
-    `missing ballots unseen        ${o.missingUnseen} of ${o.missing} (their page does not go to a person either)`,
+    `missing ballots unseen        ${o.missingUnseen} of ${o.missing} (on pages no person looks at)`,
   );
   console.log(`verdict = expected            ${pct(o.verdictAccuracy)}`);
   console.log(

@@ -329,6 +329,9 @@ describe('benchmark scoring', () => {
     // Missed, and its page is not shown to anyone: lost unseen; on a page a person sees, it is not.
     expect(f.missingUnseen).toBe(1);
     expect(summarize([{ ...page, toPerson: true }]).missingUnseen).toBe(0);
+    // A ballot read on the page goes to review: the person reviewing it sees the page.
+    const reviewed = s.map((b) => (b.match === 'matched' ? { ...b, verdict: 'review' as const } : b));
+    expect(summarize([{ ...page, ballots: reviewed }]).missingUnseen).toBe(0);
     expect(f.extra).toBe(1);
     expect(f.autoWrong).toBe(1);
     expect(f.markAccuracy).toBe(1);
