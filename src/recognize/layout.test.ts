@@ -50,6 +50,21 @@ describe('guessLayout', () => {
     expect(guessLayout(widths, occ([[1], [3]]))!.sharedColumn).toBe(false);
   });
 
+  it('finds the name column of short names, barely wider than a generous vote column', () => {
+    // A districts ballot retyped as one table sized by its content (Chromium's table layout):
+    // the left names (临颍县...) are narrower than 1.8x the median column, the right ones are not.
+    const narrow = [48, 100, 70, 48, 143, 70];
+    const rows = Array.from({ length: 5 }, (_, r) => narrow.map((_, c) => r === 0 || c % 3 !== 2 || r === 2));
+    const g = guessLayout(narrow, rows)!;
+    expect(g.halves).toEqual([
+      { serial: 0, name: 1, vote: 2 },
+      { serial: 3, name: 4, vote: 5 },
+    ]);
+    // Without text in the column it is no name column: empty wide cells stay unclaimed.
+    const blankLeft = rows.map((row, r) => row.map((v, c) => (c === 1 && r > 0 ? false : v)));
+    expect(guessLayout(narrow, blankLeft)!.halves).toEqual([{ serial: 3, name: 4, vote: 5 }]);
+  });
+
   it('gives up when no column is wider than the others', () => {
     expect(guessLayout([80, 80, 80], [[true, true, true]])).toBeNull();
   });

@@ -40,12 +40,24 @@ export function guessLayout(
   widths.forEach((w, c) => {
     if (w >= 1.8 * Math.min(median, 2 * min) && w >= 1.6 * min) names.push(c);
   });
-  if (names.length === 0) return null;
   const body = occupied.slice(1, Math.max(1, occupied.length - 1));
   const occ = (c: number): number => {
     if (c < 0 || c >= widths.length || body.length === 0) return 0;
     return body.filter((row) => row[c]).length / body.length;
   };
+  // Short names (the districts ballot's are three to nine characters) leave a name column
+  // barely wider than a generous vote column, under the bar above when the table is retyped
+  // with widths set by its content. Such a column is a name column too when it is clearly
+  // wider than both neighbours, holds text in nearly every row, and one neighbour does too
+  // (the serials): the content says what the widths alone do not.
+  widths.forEach((w, c) => {
+    if (names.includes(c) || c - 1 < 0 || c + 1 >= widths.length) return;
+    if (names.some((n) => Math.abs(n - c) <= 1)) return;
+    const wider = w >= 1.3 * Math.max(widths[c - 1]!, widths[c + 1]!) && w >= 1.6 * min;
+    if (wider && occ(c) >= 0.9 && Math.max(occ(c - 1), occ(c + 1)) >= 0.9) names.push(c);
+  });
+  names.sort((a, b) => a - b);
+  if (names.length === 0) return null;
   let vote = 0;
   let pairs = 0;
   for (const n of names) {

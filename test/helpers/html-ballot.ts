@@ -1,0 +1,77 @@
+/**
+ * A ballot as someone retyping it might produce: an HTML table laid out by the browser (column
+ * widths from the content, long names wrapping, CSS borders), ticked with pen-like SVG strokes.
+ * It shares nothing with the fixture generator (scripts/fixtures), so reading it tests the
+ * recognizer on a layout engine and a mark drawing it was not tuned on.
+ */
+import type { Election } from '../../src/election/election.js';
+
+export interface HtmlBallotStyle {
+  readonly font: string;
+  /** Rule width in CSS px. */
+  readonly border: number;
+  /** Page width in CSS px; the table takes what its content needs up to it. */
+  readonly width: number;
+  /** 'halves': one table of two halves side by side (as the notice prints it); 'column': one half under the other. */
+  readonly layout: 'halves' | 'column';
+  readonly ink: string;
+}
+
+/** Deterministic pseudo-random numbers (a linear congruential generator), so every run draws the same ticks. */
+export function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** A hand-drawn-looking √: a short down stroke and a long up stroke, varied in size, slant and place. */
+function tick(ink: string, rnd: () => number): string {
+  const a = 20 + rnd() * 15;
+  const b = 55 + rnd() * 10;
+  const c = 85 + rnd() * 10;
+  const box = `left:${10 + rnd() * 20}%;top:${5 + rnd() * 15}%;width:${50 + rnd() * 30}%;height:${70 + rnd() * 20}%`;
+  return (
+    `<svg viewBox="0 0 100 100" preserveAspectRatio="none" style="position:absolute;${box}">` +
+    `<path d="M ${a - 10} ${b - 5} Q ${a} ${b + 10} ${a + 12} ${c} Q ${b} 40 ${c} ${5 + rnd() * 10}" ` +
+    `stroke="${ink}" stroke-width="${6 + rnd() * 6}" fill="none" stroke-linecap="round"/></svg>`
+  );
+}
+
+const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+export function htmlBallot(
+  election: Election,
+  kind: string,
+  marks: ReadonlySet<number>,
+  style: HtmlBallotStyle,
+  rnd: () => number,
+): string {
+  const ballot = election.ballots.find((b) => b.kind === kind);
+  if (!ballot) throw new Error(`no ballot kind ${kind}`);
+  const items = ballot.items;
+  const cells = (it: (typeof items)[number] | undefined): string =>
+    it
+      ? `<td class="n">${it.number}</td><td>${it.provincial ? '*' : ''}${escape(it.name)}</td>` +
+        `<td class="v">${marks.has(it.number) ? tick(style.ink, rnd) : ''}</td>`
+      : '<td></td><td></td><td class="v"></td>';
+  const head = `<th>序号</th><th>${escape(ballot.itemLabel.zh)}</th><th>${escape(ballot.markedLabel)}</th>`;
+  let rows: string[];
+  if (style.layout === 'halves') {
+    const cut = Math.ceil(items.length / 2);
+    rows = [`<tr>${head}${head}</tr>`];
+    for (let r = 0; r < cut; r++) rows.push(`<tr>${cells(items[r])}${cells(items[cut + r])}</tr>`);
+  } else {
+    rows = [`<tr>${head}</tr>`, ...items.map((it) => `<tr>${cells(it)}</tr>`)];
+  }
+  return `<!doctype html><html><head><meta charset="utf-8"><style>
+    body { font-family: '${style.font}'; margin: 40px; background: #fff; width: ${style.width}px; }
+    h1 { font-size: 22px; text-align: center; }
+    table { border-collapse: collapse; font-size: 15px; }
+    td, th { border: ${style.border}px solid #222; padding: 4px 6px; }
+    td.n { text-align: center; width: 36px; }
+    td.v { width: 60px; position: relative; }
+  </style></head><body><h1>${escape(ballot.title)}</h1><table>${rows.join('')}</table>
+  <p>(限选${ballot.maxMarks}项,多选无效)</p></body></html>`;
+}

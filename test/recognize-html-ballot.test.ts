@@ -1,0 +1,100 @@
+/**
+ * Ballots laid out by a real browser's table engine (test/helpers/html-ballot.ts), not by the
+ * fixture generator: column widths come from the content, long names wrap, and the districts
+ * ballot's short names make its name columns barely wider than the vote columns. Read from the
+ * screenshots, every one must come out exactly, and without doubt.
+ */
+import type { Browser } from 'playwright-core';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { judge } from '../src/election/rules.js';
+import { ballotKind } from '../src/election/election.js';
+import { loadElection } from '../src/election/load.js';
+import { DigitReader } from '../src/recognize/ocr.js';
+import { readImage } from '../src/recognize/read-image.js';
+import { markSet } from '../src/recognize/reading.js';
+import { browserTestsSkipped, CHROMIUM } from './helpers/chromium.js';
+import { htmlBallot, seeded, type HtmlBallotStyle } from './helpers/html-ballot.js';
+
+const election = loadElection('config/election-2023.json');
+
+const CASES: { kind: string; style: HtmlBallotStyle; scale: number }[] = [
+  {
+    kind: 'projects',
+    scale: 1.5,
+    style: { font: 'Noto Sans CJK SC', border: 1, width: 974, layout: 'halves', ink: '#1a2a9a' },
+  },
+  {
+    kind: 'projects',
+    scale: 2,
+    style: { font: 'AR PL UMing CN', border: 2, width: 736, layout: 'halves', ink: '#111' },
+  },
+  {
+    kind: 'projects',
+    scale: 2.5,
+    style: { font: 'AR PL UKai CN', border: 1, width: 900, layout: 'column', ink: '#b01010' },
+  },
+  {
+    kind: 'districts',
+    scale: 2.5,
+    style: { font: 'AR PL UKai CN', border: 1, width: 848, layout: 'halves', ink: '#b01010' },
+  },
+  {
+    kind: 'districts',
+    scale: 1.5,
+    style: { font: 'AR PL UMing CN', border: 2, width: 872, layout: 'halves', ink: '#1a2a9a' },
+  },
+  {
+    kind: 'districts',
+    scale: 2,
+    style: { font: 'Noto Serif CJK SC', border: 2, width: 883, layout: 'column', ink: '#111' },
+  },
+];
+
+describe.skipIf(browserTestsSkipped)('ballots retyped as HTML tables, rendered by Chromium', () => {
+  let browser: Browser;
+  let digits: DigitReader;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
+    digits = await DigitReader.create();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await digits?.close();
+  });
+
+  it.each(CASES.map((c, i) => [i, c] as const))(
+    'case %i reads exactly',
+    async (i, c) => {
+      const rnd = seeded(1000 + i);
+      const kind = ballotKind(election, c.kind)!;
+      const marks = new Set<number>();
+      const want = 1 + Math.floor(rnd() * kind.maxMarks);
+      while (marks.size < want) marks.add(1 + Math.floor(rnd() * kind.items.length));
+      const page = await browser.newPage({
+        deviceScaleFactor: c.scale,
+        viewport: { width: c.style.width + 80, height: 800 },
+      });
+      await page.setContent(htmlBallot(election, c.kind, marks, c.style, rnd));
+      const png = await page.screenshot({ fullPage: true });
+      await page.close();
+
+      const r = await readImage(png, election, digits);
+      expect(r.status).toBe('ballots');
+      if (r.status !== 'ballots') return;
+      expect(r.ballots).toHaveLength(1);
+      const b = r.ballots[0]!;
+      expect(b.kind).toBe(c.kind);
+      const read = markSet(b);
+      expect(read.marked).toEqual([...marks].sort((x, y) => x - y));
+      expect(read.uncertain).toEqual([]);
+      expect(b.doubts).toEqual([]);
+      expect(judge(read, kind).status).toBe('valid');
+    },
+    60_000,
+  );
+});
