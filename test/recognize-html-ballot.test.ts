@@ -1,8 +1,8 @@
 /**
  * Ballots laid out by a real browser's table engine (test/helpers/html-ballot.ts), not by the
  * fixture generator: column widths come from the content, long names wrap, and the districts
- * ballot's short names make its name columns barely wider than the vote columns. Read from the
- * screenshots, every one must come out exactly, and without doubt.
+ * ballot's short names make its name columns barely wider than the vote columns, or narrower.
+ * Read from the screenshots, every one must come out exactly, and without doubt.
  */
 import type { Browser } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -13,6 +13,7 @@ import { loadElection } from '../src/election/load.js';
 import { DigitReader } from '../src/recognize/ocr.js';
 import { readImage } from '../src/recognize/read-image.js';
 import { markSet } from '../src/recognize/reading.js';
+import { pageGoesToPerson } from '../src/review/page-rule.js';
 import { browserTestsSkipped, CHROMIUM } from './helpers/chromium.js';
 import { htmlBallot, seeded, type HtmlBallotStyle } from './helpers/html-ballot.js';
 
@@ -49,6 +50,32 @@ const CASES: { kind: string; style: HtmlBallotStyle; scale: number }[] = [
     scale: 2,
     style: { font: 'Noto Serif CJK SC', border: 2, width: 883, layout: 'column', ink: '#111' },
   },
+  // Small print: the county names no wider than the vote column.
+  {
+    kind: 'districts',
+    scale: 2,
+    style: {
+      font: 'Noto Sans CJK SC',
+      border: 1,
+      width: 860,
+      layout: 'halves',
+      ink: '#1a2a9a',
+      css: 'table { font-size: 12px; } td, th { padding: 2px 3px; }',
+    },
+  },
+  // A vote column wider than the names.
+  {
+    kind: 'districts',
+    scale: 2,
+    style: {
+      font: 'Noto Sans CJK SC',
+      border: 1,
+      width: 860,
+      layout: 'halves',
+      ink: '#111',
+      css: 'td.v { width: 160px; }',
+    },
+  },
 ];
 
 describe.skipIf(browserTestsSkipped)('ballots retyped as HTML tables, rendered by Chromium', () => {
@@ -67,23 +94,26 @@ describe.skipIf(browserTestsSkipped)('ballots retyped as HTML tables, rendered b
     await digits?.close();
   });
 
+  async function render(i: number, c: (typeof CASES)[number]) {
+    const rnd = seeded(1000 + i);
+    const kind = ballotKind(election, c.kind)!;
+    const marks = new Set<number>();
+    const want = 1 + Math.floor(rnd() * kind.maxMarks);
+    while (marks.size < want) marks.add(1 + Math.floor(rnd() * kind.items.length));
+    const page = await browser.newPage({
+      deviceScaleFactor: c.scale,
+      viewport: { width: c.style.width + 80, height: 800 },
+    });
+    await page.setContent(htmlBallot(election, c.kind, marks, c.style, rnd));
+    const png = await page.screenshot({ fullPage: true });
+    await page.close();
+    return { kind, marks, reading: await readImage(png, election, digits) };
+  }
+
   it.each(CASES.map((c, i) => [i, c] as const))(
     'case %i reads exactly',
     async (i, c) => {
-      const rnd = seeded(1000 + i);
-      const kind = ballotKind(election, c.kind)!;
-      const marks = new Set<number>();
-      const want = 1 + Math.floor(rnd() * kind.maxMarks);
-      while (marks.size < want) marks.add(1 + Math.floor(rnd() * kind.items.length));
-      const page = await browser.newPage({
-        deviceScaleFactor: c.scale,
-        viewport: { width: c.style.width + 80, height: 800 },
-      });
-      await page.setContent(htmlBallot(election, c.kind, marks, c.style, rnd));
-      const png = await page.screenshot({ fullPage: true });
-      await page.close();
-
-      const r = await readImage(png, election, digits);
+      const { kind, marks, reading: r } = await render(i, c);
       expect(r.status).toBe('ballots');
       if (r.status !== 'ballots') return;
       expect(r.ballots).toHaveLength(1);
@@ -97,4 +127,16 @@ describe.skipIf(browserTestsSkipped)('ballots retyped as HTML tables, rendered b
     },
     60_000,
   );
+
+  // Not read yet (README, Status): each half its own table, rows not lined up. It must reach a person.
+  it('sends a ballot printed as two separate tables to a person, never counting it', async () => {
+    const c = CASES[1]!;
+    const { kind, reading: r } = await render(100, { ...c, style: { ...c.style, layout: 'tables' } });
+    if (r.status === 'ballots') {
+      for (const b of r.ballots)
+        expect(judge(markSet(b), ballotKind(election, b.kind) ?? kind).status).toBe('review');
+    } else {
+      expect(pageGoesToPerson(r)).toBe(true);
+    }
+  }, 60_000);
 });

@@ -60,6 +60,16 @@ describe('guessLayout', () => {
       { serial: 0, name: 1, vote: 2 },
       { serial: 3, name: 4, vote: 5 },
     ]);
+    // Names as wide as the vote column (small print), or a vote column wider than them.
+    for (const ws of [
+      [40, 70, 62, 40, 80, 62],
+      [42, 100, 166, 42, 114, 166],
+    ]) {
+      expect(guessLayout(ws, rows)!.halves).toEqual([
+        { serial: 0, name: 1, vote: 2 },
+        { serial: 3, name: 4, vote: 5 },
+      ]);
+    }
     // Without text in the column it is no name column: empty wide cells stay unclaimed.
     const blankLeft = rows.map((row, r) => row.map((v, c) => (c === 1 && r > 0 ? false : v)));
     expect(guessLayout(narrow, blankLeft)!.halves).toEqual([{ serial: 3, name: 4, vote: 5 }]);

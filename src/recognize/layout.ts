@@ -46,15 +46,26 @@ export function guessLayout(
     return body.filter((row) => row[c]).length / body.length;
   };
   // Short names (the districts ballot's are three to nine characters) leave a name column
-  // barely wider than a generous vote column, under the bar above when the table is retyped
-  // with widths set by its content. Such a column is a name column too when it is clearly
-  // wider than both neighbours, holds text in nearly every row, and one neighbour does too
-  // (the serials): the content says what the widths alone do not.
-  widths.forEach((w, c) => {
-    if (names.includes(c) || c - 1 < 0 || c + 1 >= widths.length) return;
-    if (names.some((n) => Math.abs(n - c) <= 1)) return;
-    const wider = w >= 1.3 * Math.max(widths[c - 1]!, widths[c + 1]!) && w >= 1.6 * min;
-    if (wider && occ(c) >= 0.9 && Math.max(occ(c - 1), occ(c + 1)) >= 0.9) names.push(c);
+  // barely wider than the vote column, or narrower, when the table is retyped with widths
+  // set by its content. Then the content tells: a name column holds text in nearly every
+  // row, one neighbour does too and is much narrower (the serials), and the other is mostly
+  // empty (the votes). (Occupancy is an ink share per cell, so a few characters in a very
+  // wide name column may count as empty: the width rule above stays the first witness.)
+  const byContent = widths.map((w, c) => {
+    if (c - 1 < 0 || c + 1 >= widths.length || occ(c) < 0.9) return false;
+    const serialSide = (s: number, v: number): boolean =>
+      occ(s) >= 0.9 && w >= 1.6 * widths[s]! && occ(v) <= 0.75;
+    return serialSide(c - 1, c + 1) || serialSide(c + 1, c - 1);
+  });
+  // A wide but mostly empty column beside such a column is a generous vote column, not the names.
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i]!;
+    if (occ(n) >= 0.5) continue;
+    const full = [n - 1, n + 1].find((c) => byContent[c] && !names.includes(c));
+    if (full !== undefined) names[i] = full;
+  }
+  byContent.forEach((yes, c) => {
+    if (yes && !names.some((n) => Math.abs(n - c) <= 1)) names.push(c);
   });
   names.sort((a, b) => a - b);
   if (names.length === 0) return null;

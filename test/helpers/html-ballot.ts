@@ -12,9 +12,14 @@ export interface HtmlBallotStyle {
   readonly border: number;
   /** Page width in CSS px; the table takes what its content needs up to it. */
   readonly width: number;
-  /** 'halves': one table of two halves side by side (as the notice prints it); 'column': one half under the other. */
-  readonly layout: 'halves' | 'column';
+  /**
+   * 'halves': one table of two halves side by side (as the notice prints it); 'column': one half
+   * under the other; 'tables': each half its own table, side by side, so their rows do not line up.
+   */
+  readonly layout: 'halves' | 'column' | 'tables';
   readonly ink: string;
+  /** More CSS after the defaults (smaller print, a wider vote column...). */
+  readonly css?: string;
 }
 
 /** Deterministic pseudo-random numbers (a linear congruential generator), so every run draws the same ticks. */
@@ -57,7 +62,24 @@ export function htmlBallot(
         `<td class="v">${marks.has(it.number) ? tick(style.ink, rnd) : ''}</td>`
       : '<td></td><td></td><td class="v"></td>';
   const head = `<th>序号</th><th>${escape(ballot.itemLabel.zh)}</th><th>${escape(ballot.markedLabel)}</th>`;
+  const page = (body: string): string =>
+    `<!doctype html><html><head><meta charset="utf-8"><style>
+    body { font-family: '${style.font}'; margin: 40px; background: #fff; width: ${style.width}px; }
+    h1 { font-size: 22px; text-align: center; }
+    table { border-collapse: collapse; font-size: 15px; }
+    td, th { border: ${style.border}px solid #222; padding: 4px 6px; }
+    td.n { text-align: center; width: 36px; }
+    td.v { width: 60px; position: relative; }
+    ${style.css ?? ''}
+  </style></head><body><h1>${escape(ballot.title)}</h1>${body}
+  <p>(限选${ballot.maxMarks}项,多选无效)</p></body></html>`;
   let rows: string[];
+  if (style.layout === 'tables') {
+    const cut = Math.ceil(items.length / 2);
+    const table = (part: typeof items): string =>
+      `<table><tr>${head}</tr>${part.map((it) => `<tr>${cells(it)}</tr>`).join('')}</table>`;
+    return page(`<div style="display:flex">${table(items.slice(0, cut))}${table(items.slice(cut))}</div>`);
+  }
   if (style.layout === 'halves') {
     const cut = Math.ceil(items.length / 2);
     rows = [`<tr>${head}${head}</tr>`];
@@ -65,13 +87,5 @@ export function htmlBallot(
   } else {
     rows = [`<tr>${head}</tr>`, ...items.map((it) => `<tr>${cells(it)}</tr>`)];
   }
-  return `<!doctype html><html><head><meta charset="utf-8"><style>
-    body { font-family: '${style.font}'; margin: 40px; background: #fff; width: ${style.width}px; }
-    h1 { font-size: 22px; text-align: center; }
-    table { border-collapse: collapse; font-size: 15px; }
-    td, th { border: ${style.border}px solid #222; padding: 4px 6px; }
-    td.n { text-align: center; width: 36px; }
-    td.v { width: 60px; position: relative; }
-  </style></head><body><h1>${escape(ballot.title)}</h1><table>${rows.join('')}</table>
-  <p>(限选${ballot.maxMarks}项,多选无效)</p></body></html>`;
+  return page(`<table>${rows.join('')}</table>`);
 }
