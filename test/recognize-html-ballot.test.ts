@@ -19,63 +19,44 @@ import { htmlBallot, seeded, type HtmlBallotStyle } from './helpers/html-ballot.
 
 const election = loadElection('config/election-2023.json');
 
-const CASES: { kind: string; style: HtmlBallotStyle; scale: number }[] = [
-  {
-    kind: 'projects',
-    scale: 1.5,
-    style: { font: 'Noto Sans CJK SC', border: 1, width: 974, layout: 'halves', ink: '#1a2a9a' },
-  },
-  {
-    kind: 'projects',
-    scale: 2,
-    style: { font: 'AR PL UMing CN', border: 2, width: 736, layout: 'halves', ink: '#111' },
-  },
-  {
-    kind: 'projects',
-    scale: 2.5,
-    style: { font: 'AR PL UKai CN', border: 1, width: 900, layout: 'column', ink: '#b01010' },
-  },
-  {
-    kind: 'districts',
-    scale: 2.5,
-    style: { font: 'AR PL UKai CN', border: 1, width: 848, layout: 'halves', ink: '#b01010' },
-  },
-  {
-    kind: 'districts',
-    scale: 1.5,
-    style: { font: 'AR PL UMing CN', border: 2, width: 872, layout: 'halves', ink: '#1a2a9a' },
-  },
-  {
-    kind: 'districts',
-    scale: 2,
-    style: { font: 'Noto Serif CJK SC', border: 2, width: 883, layout: 'column', ink: '#111' },
-  },
+interface Case {
+  readonly kind: string;
+  readonly scale: number;
+  readonly style: HtmlBallotStyle;
+}
+
+/** One case per line: kind, device pixels per CSS px, font, rule px, page width px, layout, ink, more CSS. */
+const ballot = (
+  kind: string,
+  scale: number,
+  font: string,
+  border: number,
+  width: number,
+  layout: HtmlBallotStyle['layout'],
+  ink: string,
+  css?: string,
+): Case => ({ kind, scale, style: { font, border, width, layout, ink, ...(css ? { css } : {}) } });
+
+const CASES: Case[] = [
+  ballot('projects', 1.5, 'Noto Sans CJK SC', 1, 974, 'halves', '#1a2a9a'),
+  ballot('projects', 2, 'AR PL UMing CN', 2, 736, 'halves', '#111'),
+  ballot('projects', 2.5, 'AR PL UKai CN', 1, 900, 'column', '#b01010'),
+  ballot('districts', 2.5, 'AR PL UKai CN', 1, 848, 'halves', '#b01010'),
+  ballot('districts', 1.5, 'AR PL UMing CN', 2, 872, 'halves', '#1a2a9a'),
+  ballot('districts', 2, 'Noto Serif CJK SC', 2, 883, 'column', '#111'),
   // Small print: the county names no wider than the vote column.
-  {
-    kind: 'districts',
-    scale: 2,
-    style: {
-      font: 'Noto Sans CJK SC',
-      border: 1,
-      width: 860,
-      layout: 'halves',
-      ink: '#1a2a9a',
-      css: 'table { font-size: 12px; } td, th { padding: 2px 3px; }',
-    },
-  },
+  ballot(
+    'districts',
+    2,
+    'Noto Sans CJK SC',
+    1,
+    860,
+    'halves',
+    '#1a2a9a',
+    'table { font-size: 12px; } td, th { padding: 2px 3px; }',
+  ),
   // A vote column wider than the names.
-  {
-    kind: 'districts',
-    scale: 2,
-    style: {
-      font: 'Noto Sans CJK SC',
-      border: 1,
-      width: 860,
-      layout: 'halves',
-      ink: '#111',
-      css: 'td.v { width: 160px; }',
-    },
-  },
+  ballot('districts', 2, 'Noto Sans CJK SC', 1, 860, 'halves', '#111', 'td.v { width: 160px; }'),
 ];
 
 describe.skipIf(browserTestsSkipped)('ballots retyped as HTML tables, rendered by Chromium', () => {
@@ -94,7 +75,7 @@ describe.skipIf(browserTestsSkipped)('ballots retyped as HTML tables, rendered b
     await digits?.close();
   });
 
-  async function render(i: number, c: (typeof CASES)[number]) {
+  async function render(i: number, c: Case) {
     const rnd = seeded(1000 + i);
     const kind = ballotKind(election, c.kind)!;
     const marks = new Set<number>();
