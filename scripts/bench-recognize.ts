@@ -211,10 +211,13 @@ interface OneCoreReader {
   abort(): void;
 }
 
-/** The malloc settings the one-core reader runs with (see its env), for the printout. */
+/** The one-core reader's environment: glibc's malloc as production sets it (see ALLOCATOR_ENV), unless the caller's environment says otherwise. */
+const READER_ENV: NodeJS.ProcessEnv = { ...ALLOCATOR_ENV, ...process.env };
+
+/** The malloc settings the one-core reader runs with, for the printout. */
 function allocatorLabel(): string {
   return Object.keys(ALLOCATOR_ENV)
-    .map((k) => `${k}=${process.env[k] ?? ALLOCATOR_ENV[k]}`)
+    .map((k) => `${k}=${READER_ENV[k]}`)
     .join(' ');
 }
 
@@ -222,8 +225,7 @@ async function startOneCoreReader(election: Election): Promise<OneCoreReader> {
   const child = fork('scripts/fixtures/one-core-reader.ts', [], {
     execArgv: ['--import', 'tsx'],
     serialization: 'advanced',
-    // glibc's malloc as production sets it (see ALLOCATOR_ENV), unless the caller's environment says otherwise.
-    env: { ...ALLOCATOR_ENV, ...process.env },
+    env: READER_ENV,
     // Anything the recognizer's libraries print must not land in --json's stdout.
     stdio: ['ignore', opts.json ? 2 : 'inherit', 'inherit', 'ipc'],
   });

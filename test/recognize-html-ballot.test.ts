@@ -5,6 +5,7 @@
  * Read from the screenshots, every one must come out exactly, and without doubt.
  */
 import type { Browser } from 'playwright-core';
+import { createRng } from '../scripts/fixtures/rng.js';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judge } from '../src/election/rules.js';
@@ -15,7 +16,7 @@ import { readImage } from '../src/recognize/read-image.js';
 import { markSet } from '../src/recognize/reading.js';
 import { pageGoesToPerson } from '../src/review/page-rule.js';
 import { browserTestsSkipped, CHROMIUM } from './helpers/chromium.js';
-import { htmlBallot, seeded, type HtmlBallotStyle } from './helpers/html-ballot.js';
+import { htmlBallot, type HtmlBallotStyle } from './helpers/html-ballot.js';
 
 const election = loadElection('config/election-2023.json');
 
@@ -76,16 +77,15 @@ describe.skipIf(browserTestsSkipped)('ballots retyped as HTML tables, rendered b
   });
 
   async function render(i: number, c: Case) {
-    const rnd = seeded(1000 + i);
+    const rng = createRng(`html-ballot-${i}`);
     const kind = ballotKind(election, c.kind)!;
-    const marks = new Set<number>();
-    const want = 1 + Math.floor(rnd() * kind.maxMarks);
-    while (marks.size < want) marks.add(1 + Math.floor(rnd() * kind.items.length));
+    const numbers = kind.items.map((it) => it.number);
+    const marks = new Set(rng.sample(numbers, rng.int(1, kind.maxMarks)));
     const page = await browser.newPage({
       deviceScaleFactor: c.scale,
       viewport: { width: c.style.width + 80, height: 800 },
     });
-    await page.setContent(htmlBallot(election, c.kind, marks, c.style, rnd));
+    await page.setContent(htmlBallot(election, c.kind, marks, c.style, rng));
     const png = await page.screenshot({ fullPage: true });
     await page.close();
     return { kind, marks, reading: await readImage(png, election, digits) };

@@ -1,9 +1,10 @@
 /**
  * A ballot as someone retyping it might produce: an HTML table laid out by the browser (column
  * widths from the content, long names wrapping, CSS borders), ticked with pen-like SVG strokes.
- * It shares nothing with the fixture generator (scripts/fixtures), so reading it tests the
- * recognizer on a layout engine and a mark drawing it was not tuned on.
+ * It shares only the seeded random numbers with the fixture generator (scripts/fixtures), so
+ * reading it tests the recognizer on a layout engine and a mark drawing it was not tuned on.
  */
+import type { Rng } from '../../scripts/fixtures/rng.js';
 import type { Election } from '../../src/election/election.js';
 
 export interface HtmlBallotStyle {
@@ -22,25 +23,16 @@ export interface HtmlBallotStyle {
   readonly css?: string;
 }
 
-/** Deterministic pseudo-random numbers (a linear congruential generator), so every run draws the same ticks. */
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    return s / 4294967296;
-  };
-}
-
 /** A hand-drawn-looking √: a short down stroke and a long up stroke, varied in size, slant and place. */
-function tick(ink: string, rnd: () => number): string {
-  const a = 20 + rnd() * 15;
-  const b = 55 + rnd() * 10;
-  const c = 85 + rnd() * 10;
-  const box = `left:${10 + rnd() * 20}%;top:${5 + rnd() * 15}%;width:${50 + rnd() * 30}%;height:${70 + rnd() * 20}%`;
+function tick(ink: string, rng: Rng): string {
+  const a = rng.range(20, 35);
+  const b = rng.range(55, 65);
+  const c = rng.range(85, 95);
+  const box = `left:${rng.range(10, 30)}%;top:${rng.range(5, 20)}%;width:${rng.range(50, 80)}%;height:${rng.range(70, 90)}%`;
   return (
     `<svg viewBox="0 0 100 100" preserveAspectRatio="none" style="position:absolute;${box}">` +
-    `<path d="M ${a - 10} ${b - 5} Q ${a} ${b + 10} ${a + 12} ${c} Q ${b} 40 ${c} ${5 + rnd() * 10}" ` +
-    `stroke="${ink}" stroke-width="${6 + rnd() * 6}" fill="none" stroke-linecap="round"/></svg>`
+    `<path d="M ${a - 10} ${b - 5} Q ${a} ${b + 10} ${a + 12} ${c} Q ${b} 40 ${c} ${rng.range(5, 15)}" ` +
+    `stroke="${ink}" stroke-width="${rng.range(6, 12)}" fill="none" stroke-linecap="round"/></svg>`
   );
 }
 
@@ -51,7 +43,7 @@ export function htmlBallot(
   kind: string,
   marks: ReadonlySet<number>,
   style: HtmlBallotStyle,
-  rnd: () => number,
+  rng: Rng,
 ): string {
   const ballot = election.ballots.find((b) => b.kind === kind);
   if (!ballot) throw new Error(`no ballot kind ${kind}`);
@@ -59,7 +51,7 @@ export function htmlBallot(
   const cells = (it: (typeof items)[number] | undefined): string =>
     it
       ? `<td class="n">${it.number}</td><td>${it.provincial ? '*' : ''}${escape(it.name)}</td>` +
-        `<td class="v">${marks.has(it.number) ? tick(style.ink, rnd) : ''}</td>`
+        `<td class="v">${marks.has(it.number) ? tick(style.ink, rng) : ''}</td>`
       : '<td></td><td></td><td class="v"></td>';
   const head = `<th>序号</th><th>${escape(ballot.itemLabel.zh)}</th><th>${escape(ballot.markedLabel)}</th>`;
   const page = (body: string): string =>
