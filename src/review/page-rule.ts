@@ -10,8 +10,9 @@ export const POSSIBLE_BALLOT_BELOW = 0.9;
 /**
  * Whether a page itself (not only its ballots) goes to a person: it could not be read, it may hold a
  * ballot the recognizer could not read, or ballots were read but another table on it was not. The
- * review queue selects the same pages in SQL from the stored readings (queue.ts); the benchmark uses
- * this to tell a missed ballot a person will still see from one that would be lost unseen.
+ * review queue selects the same pages in SQL from the stored readings (queue.ts; queue.test.ts holds
+ * the two to agreement); the benchmark uses this to tell a missed ballot a person will still see
+ * from one that would be lost unseen.
  */
 export function pageGoesToPerson(reading: PageReading): boolean {
   switch (reading.status) {
