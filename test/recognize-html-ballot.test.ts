@@ -58,6 +58,39 @@ const CASES: Case[] = [
   ),
   // A vote column wider than the names.
   ballot('districts', 2, 'Noto Sans CJK SC', 1, 860, 'halves', '#111', 'td.v { width: 160px; }'),
+  // A grey header row, the page turned a little: the shading is darker than the line level.
+  ballot(
+    'projects',
+    2,
+    'Noto Sans CJK SC',
+    1,
+    860,
+    'halves',
+    '#1a2a9a',
+    'th { background: #d0d0d0; } body { transform: rotate(3deg); transform-origin: 50% 30%; }',
+  ),
+  ballot('districts', 2, 'Noto Serif CJK SC', 2, 860, 'column', '#111', 'th { background: #bbb; }'),
+  // Separate cell borders, as <table border="1"> draws them: every rule doubled, broken where cells meet.
+  ballot(
+    'projects',
+    2,
+    'Noto Sans CJK SC',
+    1,
+    860,
+    'halves',
+    '#111',
+    'table { border: 1px outset #808080; border-collapse: separate; border-spacing: 2px; } td, th { border: 1px inset #808080; }',
+  ),
+  ballot(
+    'districts',
+    1.5,
+    'AR PL UMing CN',
+    1,
+    860,
+    'halves',
+    '#1a2a9a',
+    'table { border-collapse: separate; border-spacing: 3px; }',
+  ),
 ];
 
 describe.skipIf(browserTestsSkipped)('ballots retyped as HTML tables, rendered by Chromium', () => {

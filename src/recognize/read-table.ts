@@ -18,6 +18,7 @@ import { mapRows, onlyMisreads, orderConfirmed, type RowMap, type SerialCell } f
 import { findRuling, gaps, isSideways, median, turn, type TableGrid } from './table-grid.js';
 import { decide, decisionMargin, pageThresholds, tickShaped } from './thresholds.js';
 import { faintLineLevel, ruleDarkness } from './rule-level.js';
+import { isShaded, withoutShading } from './shading.js';
 
 export interface TableContext {
   readonly election: Election;
@@ -43,6 +44,12 @@ export type TableResult =
   { readonly ok: true; readonly ballot: BallotReading } | { readonly ok: false; readonly why: string };
 
 const MARGIN = 8;
+
+/**
+ * Shading this much of the line level is looked for: a grey header row near the level
+ * already breaks the rules round it into noise where the threshold cuts through it.
+ */
+const SHADING_SHARE_OF_LINE = 0.7;
 
 function dist(a: Point, b: Point): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1]);
@@ -193,8 +200,9 @@ async function analyse(g0: TableGrid, ctx: TableContext): Promise<Analysis | { w
 
 /**
  * Rows, columns, halves and ballot kind of a straightened table. The ruling is found
- * first from the ink threshold; when that gives no readable ballot, from the ink again
- * at a level measured from the table's own rules if they are fainter than the page's
+ * first from the ink threshold; when that gives no readable ballot, from the ink less
+ * any shading (a grey header row merges with the rules round it, see `withoutShading`),
+ * from the ink again at a level measured from the table's own rules if they are fainter than the page's
  * line level (hairlines of a high-resolution scan, which the threshold breaks into
  * dashes), and once more from ridges, which find a rule by its contrast with the paper
  * beside it (a blurred table, where the threshold loses rules or merges them with text).
@@ -208,26 +216,33 @@ async function tableStructure(
 ): Promise<Structure | { why: string }> {
   let why = '';
   let fallback: Structure | null = null;
-  for (const source of ['ink', 'faint', 'ridge'] as const) {
+  // Wider than any rule, so that the top-hat keeps rules whole (see `withoutShading`).
+  const shadeSize = 2 * maxThick + 1;
+  for (const source of ['ink', 'shaded', 'faint', 'ridge'] as const) {
     const along = Math.max(10, Math.round(Math.max(w, h) / 40));
     const offsets = [Math.max(2, Math.round(maxThick / 2)), maxThick];
     const ridges = (img: Gray, axis: 'h' | 'v'): Mask => ridgeMask(img, axis, along, offsets, 5);
     const level =
-      source === 'ink'
+      source === 'ink' || source === 'shaded'
         ? ctx.lineLevel
         : source === 'faint'
           ? faintLineLevel(ruleDarkness(warped), ctx.paperNoise, ctx.lineLevel)
           : null;
     if (source === 'faint' && level === null) continue;
+    // Rules among shaded areas are looked for again without the shading, if there is any.
+    if (source === 'shaded' && !isShaded(warped, shadeSize, ctx.lineLevel * SHADING_SHARE_OF_LINE)) continue;
     const rules =
-      level !== null
-        ? inkRules(level, maxThick)
-        : (img: Gray): Mask => thinAcross(ridges(img, 'h'), 'h', maxThick);
+      source === 'shaded'
+        ? (img: Gray): Mask =>
+            thinAcross(threshold(withoutShading(img, shadeSize), ctx.lineLevel), 'h', maxThick)
+        : level !== null
+          ? inkRules(level, maxThick)
+          : (img: Gray): Mask => thinAcross(ridges(img, 'h'), 'h', maxThick);
     const dark = straightenTable(warped, rules, maxThick);
     let hm: Mask;
     let vm: Mask;
     if (level !== null) {
-      const ink = threshold(dark, level);
+      const ink = threshold(source === 'shaded' ? withoutShading(dark, shadeSize) : dark, level);
       hm = ink;
       vm = ink;
     } else {
