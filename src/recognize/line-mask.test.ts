@@ -105,3 +105,34 @@ describe('lineMask and gridLines', () => {
     expect(count(lineMask(thinH, text, 'h', 100, 1, 8, none), 0, 0, 300, 40)).toBe(0);
   });
 });
+
+describe('gridLines on rules broken where cells meet', () => {
+  // A grid of cells with borders of their own, as HTML's border="1" draws it: each cell a
+  // box of its own, so every rule is doubled and broken for `gap` pixels where cells meet.
+  const w = 450;
+  const h = 300;
+  const gap = 5;
+  const grid = blank(w, h);
+  for (let y = 0; y < h; y += 50) {
+    for (let x = 0; x < w; x += 150) {
+      const [x0, y0, x1, y1] = [x + 3, y + 3, x + 150 - gap + 3, y + 50 - gap + 3];
+      fill(grid, x0, y0, x1, y0 + 2);
+      fill(grid, x0, y1 - 2, x1, y1);
+      fill(grid, x0, y0, x0 + 2, y1);
+      fill(grid, x1 - 2, y0, x1, y1);
+    }
+  }
+
+  it('loses rules broken at every crossing when only one-pixel gaps are bridged', () => {
+    const lines = gridLines(grid, grid, 120, 90, 1, 6);
+    expect(count(lines.v, 153, 0, 155, h)).toBe(0);
+  });
+
+  it('finds them when gaps as wide as a rule may be thick are bridged', () => {
+    const lines = gridLines(grid, grid, 120, 90, 1, 6, 6);
+    // The left line of the second column of boxes, all the way down but for the gaps.
+    expect(count(lines.v, 153, 0, 155, h)).toBeGreaterThan(2 * h * 0.8);
+    // The top line of the third row of boxes, all the way across but for the gaps.
+    expect(count(lines.h, 0, 103, w, 105)).toBeGreaterThan(2 * w * 0.8);
+  });
+});

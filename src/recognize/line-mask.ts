@@ -235,7 +235,9 @@ export function thinAcross(ink: Mask, axis: 'h' | 'v', maxThick: number): Mask {
 /**
  * Horizontal and vertical rules of a grid: each axis found once on its own, then once
  * more with the other axis's rules as known crossings (see `lineMask`), so a rule
- * crossed by many thick rules is not lost as "text".
+ * crossed by many thick rules is not lost as "text". A rule may be broken by gaps of
+ * up to `gapAlong` pixels of paper (the gaps where cells with borders of their own meet,
+ * as HTML's border="1" draws them; dashes).
  */
 export function gridLines(
   hInk: Mask,
@@ -244,6 +246,7 @@ export function gridLines(
   minRunV: number,
   tolerance: number,
   maxThick: number,
+  gapAlong = tolerance,
 ): { h: Mask; v: Mask } {
   const { width: w, height: hgt } = hInk;
   // The thin and ink masks of each axis are smeared once and serve both of its searches.
@@ -255,10 +258,10 @@ export function gridLines(
     thin: smearAcross(thinAcross(vInk, 'v', maxThick).data, w, hgt, 'v', tolerance),
     ink: smearAcross(vInk.data, w, hgt, 'v', tolerance),
   };
-  const h1 = runsAlong({ ...hS, cross: null }, hInk, 'h', minRunH, tolerance, maxThick);
+  const h1 = runsAlong({ ...hS, cross: null }, hInk, 'h', minRunH, gapAlong, maxThick);
   const vCross = smearAcross(h1.data, w, hgt, 'v', tolerance);
-  const v = runsAlong({ ...vS, cross: vCross }, vInk, 'v', minRunV, tolerance, maxThick);
+  const v = runsAlong({ ...vS, cross: vCross }, vInk, 'v', minRunV, gapAlong, maxThick);
   const hCross = smearAcross(v.data, w, hgt, 'h', tolerance);
-  const h = runsAlong({ ...hS, cross: hCross }, hInk, 'h', minRunH, tolerance, maxThick);
+  const h = runsAlong({ ...hS, cross: hCross }, hInk, 'h', minRunH, gapAlong, maxThick);
   return { h, v };
 }

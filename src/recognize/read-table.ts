@@ -15,7 +15,7 @@ import type { DigitReader } from './ocr.js';
 import { onBlankPaper, serialsBySpan } from './serial-strip.js';
 import type { BallotReading, Box, ItemReading } from './reading.js';
 import { mapRows, onlyMisreads, orderConfirmed, type RowMap, type SerialCell } from './row-map.js';
-import { findRuling, gaps, isSideways, median, turn, type TableGrid } from './table-grid.js';
+import { findRuling, gaps, isSideways, median, turn, twinRules, type TableGrid } from './table-grid.js';
 import { decide, decisionMargin, pageThresholds, tickShaped } from './thresholds.js';
 import { faintLineLevel, ruleDarkness } from './rule-level.js';
 import { isShaded, withoutShading } from './shading.js';
@@ -50,6 +50,9 @@ const MARGIN = 8;
  * already breaks the rules round it into noise where the threshold cuts through it.
  */
 const SHADING_SHARE_OF_LINE = 0.7;
+
+/** Pairs of lines in the ink's ruling at which a table is taken for one of separately bordered cells. */
+const TWIN_RULES = 2;
 
 function dist(a: Point, b: Point): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1]);
@@ -216,19 +219,22 @@ async function tableStructure(
 ): Promise<Structure | { why: string }> {
   let why = '';
   let fallback: Structure | null = null;
+  // Some search saw rules drawn twice (cells with borders of their own): worth the 'broken' one.
+  let drawnTwice = false;
   // Wider than any rule, so that the top-hat keeps rules whole (see `withoutShading`).
   const shadeSize = 2 * maxThick + 1;
-  for (const source of ['ink', 'shaded', 'faint', 'ridge'] as const) {
+  for (const source of ['ink', 'shaded', 'faint', 'ridge', 'broken'] as const) {
     const along = Math.max(10, Math.round(Math.max(w, h) / 40));
     const offsets = [Math.max(2, Math.round(maxThick / 2)), maxThick];
     const ridges = (img: Gray, axis: 'h' | 'v'): Mask => ridgeMask(img, axis, along, offsets, 5);
     const level =
-      source === 'ink' || source === 'shaded'
+      source === 'ink' || source === 'shaded' || source === 'broken'
         ? ctx.lineLevel
         : source === 'faint'
           ? faintLineLevel(ruleDarkness(warped), ctx.paperNoise, ctx.lineLevel)
           : null;
     if (source === 'faint' && level === null) continue;
+    if (source === 'broken' && !drawnTwice) continue;
     // Rules among shaded areas are looked for again without the shading, if there is any.
     if (source === 'shaded' && !isShaded(warped, shadeSize, ctx.lineLevel * SHADING_SHARE_OF_LINE)) continue;
     const rules =
@@ -251,9 +257,14 @@ async function tableStructure(
     }
     const minRunH = Math.round(w * 0.2);
     const minRunV = Math.max(20, Math.round(h * 0.2));
-    const lines = gridLines(hm, vm, minRunH, minRunV, 1, maxThick);
+    // Cells with borders of their own draw every rule twice, broken where cells meet:
+    // looked for last, as rules broken by gaps as wide as a rule, each pair of lines one rule.
+    const broken = source === 'broken';
+    const lines = gridLines(hm, vm, minRunH, minRunV, 1, maxThick, broken ? maxThick : 1);
     const lineImg = maskToGray(union(lines.h, lines.v));
-    const found = await analyse(findRuling(dark, lineImg, 0), ctx);
+    const grid = findRuling(dark, lineImg, 0, broken);
+    if (!broken && twinRules(grid) >= TWIN_RULES) drawnTwice = true;
+    const found = await analyse(grid, ctx);
     if ('why' in found) {
       why = why ? `${why}; ${source}: ${found.why}` : found.why;
       continue;

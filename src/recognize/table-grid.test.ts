@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withoutPhantoms } from './table-grid.js';
+import { twinsMerged, withoutPhantoms } from './table-grid.js';
 
 const line = (pos: number, strength = 1) => ({ pos, strength });
 
@@ -19,5 +19,23 @@ describe('withoutPhantoms', () => {
   it('keeps a tall row (a wrapped title) and its neighbours', () => {
     const rows = [line(0), line(50), line(100), line(200, 0.5), line(250), line(300)];
     expect(withoutPhantoms(rows)).toEqual([0, 50, 100, 200, 250, 300]);
+  });
+});
+
+describe('twinsMerged', () => {
+  it('makes one rule of each pair of lines drawn a few pixels apart', () => {
+    // Separately bordered cells: the bottom of one row and the top of the next.
+    const doubled = [line(0), line(44), line(50), line(94), line(100), line(144), line(150), line(194)];
+    expect(twinsMerged(doubled, 10).map((l) => l.pos)).toEqual([0, 47, 97, 147, 194]);
+  });
+
+  it('keeps lines that are far apart, or close but no closer than their neighbours', () => {
+    const even = [0, 50, 100, 150].map((p) => line(p));
+    expect(twinsMerged(even, 10)).toEqual(even);
+    // Narrow columns side by side (rows of 8 px are still rows when all are 8 px).
+    const narrow = [0, 8, 16, 24, 32].map((p) => line(p));
+    expect(twinsMerged(narrow, 10)).toEqual(narrow);
+    // A close pair beyond the pixel limit stays two lines.
+    expect(twinsMerged([line(0), line(100), line(115), line(215)], 10)).toHaveLength(4);
   });
 });

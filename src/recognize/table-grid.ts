@@ -15,14 +15,73 @@ export interface TableGrid {
   readonly cols: readonly number[];
   /** Quarter turns clockwise applied to the warped table to make it upright. */
   readonly turns: number;
+  /** Pairs of lines drawn close together were taken as one rule (see `twinsMerged`). */
+  readonly twins: boolean;
 }
 
-export function findRuling(dark: Gray, lineImg: Gray, turns: number): TableGrid {
+/**
+ * Rows and columns of a table from its line image. With `twins`, a pair of lines drawn
+ * close together is one rule (see `twinsMerged`).
+ */
+export function findRuling(dark: Gray, lineImg: Gray, turns: number, twins = false): TableGrid {
   const { width: w, height: h } = lineImg;
-  const rows = withoutPhantoms(linesFromProfile(profile(lineImg.data, w, h, 'h'), w, 0.3));
-  const cols = linesFromProfile(profile(lineImg.data, w, h, 'v'), h, 0.3).map((l) => l.pos);
+  const merged = (lines: Line[]): Line[] => (twins ? twinsMerged(lines, twinGap(lineImg)) : lines);
+  const rows = withoutPhantoms(merged(linesFromProfile(profile(lineImg.data, w, h, 'h'), w, 0.3)));
+  const cols = merged(linesFromProfile(profile(lineImg.data, w, h, 'v'), h, 0.3)).map((l) => l.pos);
   const grow = Math.max(2, Math.round(Math.max(w, h) / 600));
-  return { dark, lineImg, lineMask: dilate(threshold(lineImg, 128), grow), rows, cols, turns };
+  return { dark, lineImg, lineMask: dilate(threshold(lineImg, 128), grow), rows, cols, turns, twins };
+}
+
+/** A gap between two lines under this share of the gaps beside it makes them twins (see `twinsMerged`). */
+const TWIN_SHARE = 0.35;
+
+/** The widest gap between the two lines of a rule drawn twice, for a table of this size. */
+function twinGap(img: { width: number; height: number }): number {
+  return Math.max(6, Math.round(Math.max(img.width, img.height) / 80));
+}
+
+/**
+ * Lines i and i + 1 of `pos` (sorted) are twins: their gap is at most `maxGap` pixels and
+ * a small share of the gaps on either side of them, which no row or column of a ballot is.
+ */
+function twinsAt(pos: readonly number[], i: number, maxGap: number): boolean {
+  const gap = pos[i + 1]! - pos[i]!;
+  const before = i > 0 ? pos[i]! - pos[i - 1]! : Infinity;
+  const after = i + 2 < pos.length ? pos[i + 2]! - pos[i + 1]! : Infinity;
+  const beside = Math.min(before, after);
+  return gap <= maxGap && Number.isFinite(beside) && gap < beside * TWIN_SHARE;
+}
+
+/**
+ * One rule for each pair of lines drawn close together: cells with borders of their own
+ * (HTML's border="1", a table drawn as separate boxes) put two lines a few pixels apart
+ * on every rule (see `twinsAt`).
+ */
+export function twinsMerged(lines: readonly Line[], maxGap: number): Line[] {
+  const out = [...lines];
+  for (let i = 0; i + 1 < out.length; i++) {
+    if (
+      !twinsAt(
+        out.map((l) => l.pos),
+        i,
+        maxGap,
+      )
+    )
+      continue;
+    const a = out[i]!;
+    const b = out[i + 1]!;
+    out.splice(i, 2, { pos: (a.pos + b.pos) / 2, strength: Math.max(a.strength, b.strength) });
+  }
+  return out;
+}
+
+/** Pairs of rows and of columns of a grid that look like one rule drawn twice (see `twinsAt`). */
+export function twinRules(g: TableGrid): number {
+  const maxGap = twinGap(g.lineImg);
+  let n = 0;
+  for (const pos of [g.rows, g.cols])
+    for (let i = 0; i + 1 < pos.length; i++) if (twinsAt(pos, i, maxGap)) n++;
+  return n;
 }
 
 /**
@@ -64,6 +123,7 @@ export function turn(g: TableGrid, quarterTurns: number): TableGrid {
     rotate90(g.dark, quarterTurns),
     rotate90(g.lineImg, quarterTurns),
     (g.turns + quarterTurns) % 4,
+    g.twins,
   );
 }
 
