@@ -51,7 +51,7 @@ const MARGIN = 8;
  */
 const SHADING_SHARE_OF_LINE = 0.7;
 
-/** Pairs of lines in the ink's ruling at which a table is taken for one of separately bordered cells. */
+/** Pairs of lines drawn close together at which a table is taken for one of separately bordered cells. */
 const TWIN_RULES = 2;
 
 function dist(a: Point, b: Point): number {
@@ -205,10 +205,12 @@ async function analyse(g0: TableGrid, ctx: TableContext): Promise<Analysis | { w
  * Rows, columns, halves and ballot kind of a straightened table. The ruling is found
  * first from the ink threshold; when that gives no readable ballot, from the ink less
  * any shading (a grey header row merges with the rules round it, see `withoutShading`),
- * from the ink again at a level measured from the table's own rules if they are fainter than the page's
- * line level (hairlines of a high-resolution scan, which the threshold breaks into
- * dashes), and once more from ridges, which find a rule by its contrast with the paper
- * beside it (a blurred table, where the threshold loses rules or merges them with text).
+ * from the ink again at a level measured from the table's own rules if they are fainter
+ * than the page's line level (hairlines of a high-resolution scan, which the threshold
+ * breaks into dashes), from ridges, which find a rule by its contrast with the paper
+ * beside it (a blurred table, where the threshold loses rules or merges them with text),
+ * and last, if an earlier search saw rules drawn twice, from the ink with rules broken
+ * where cells meet (cells with borders of their own, see `twinsMerged`).
  */
 async function tableStructure(
   warped: Gray,
