@@ -142,15 +142,24 @@ describe.skipIf(browserTestsSkipped)('ballots retyped as HTML tables, rendered b
     60_000,
   );
 
-  // Not read yet (README, Status): each half its own table, rows not lined up. It must reach a person.
-  it('sends a ballot printed as two separate tables to a person, never counting it', async () => {
-    const c = CASES[1]!;
-    const { kind, reading: r } = await render(100, { ...c, style: { ...c.style, layout: 'tables' } });
-    if (r.status === 'ballots') {
-      for (const b of r.ballots)
-        expect(judge(markSet(b), ballotKind(election, b.kind) ?? kind).status).toBe('review');
-    } else {
-      expect(pageGoesToPerson(r)).toBe(true);
-    }
-  }, 60_000);
+  // Not read yet (README, Status): each must reach a person and never be counted.
+  const UNREAD: [string, Partial<HtmlBallotStyle>][] = [
+    ['two separate tables, rows not lined up', { layout: 'tables' }],
+    ['a table without its outer frame', { css: 'table { border-style: hidden; }' }],
+    ['dashed rules', { css: 'td, th { border-style: dashed; }' }],
+  ];
+  it.each(UNREAD.map(([what, style], i) => [what, i, style] as const))(
+    'sends a ballot with %s to a person, never counting it',
+    async (_what, i, style) => {
+      const c = CASES[1]!;
+      const { kind, reading: r } = await render(100 + i, { ...c, style: { ...c.style, ...style } });
+      if (r.status === 'ballots') {
+        for (const b of r.ballots)
+          expect(judge(markSet(b), ballotKind(election, b.kind) ?? kind).status).toBe('review');
+      } else {
+        expect(pageGoesToPerson(r)).toBe(true);
+      }
+    },
+    60_000,
+  );
 });
