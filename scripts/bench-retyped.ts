@@ -19,7 +19,7 @@ import { readImage } from '../src/recognize/read-image.js';
 import { markSet } from '../src/recognize/reading.js';
 import { pageGoesToPerson } from '../src/review/page-rule.js';
 import { CHROMIUM } from '../test/helpers/chromium.js';
-import { htmlBallot } from '../test/helpers/html-ballot.js';
+import { htmlBallot, screenshotBallot } from '../test/helpers/html-ballot.js';
 import { createRng } from './fixtures/rng.js';
 
 const program = new Command()
@@ -119,13 +119,7 @@ for (const [style, css] of Object.entries(STYLES)) {
       const ink = rng.pick(['#1a2a9a', '#111', '#b01818']);
       const look = { font: 'Noto Sans CJK SC', border: 1, width: 860, layout: 'halves' as const, ink };
       const html = htmlBallot(election, kind.kind, marks, { ...look, css: css + (cap.css ?? '') }, rng);
-      const page = await browser.newPage({
-        deviceScaleFactor: cap.scale ?? 2,
-        viewport: { width: 940, height: 800 },
-      });
-      await page.setContent(html);
-      let png = await page.screenshot({ fullPage: true });
-      await page.close();
+      let png = await screenshotBallot(browser, html, cap.scale ?? 2, look);
       if (cap.post) png = await cap.post(png, seed);
       const reading = await readImage(png, election, digits);
       const want = [...marks].sort((a, b) => a - b).join(',');

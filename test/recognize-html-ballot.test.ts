@@ -16,7 +16,7 @@ import { readImage } from '../src/recognize/read-image.js';
 import { markSet } from '../src/recognize/reading.js';
 import { pageGoesToPerson } from '../src/review/page-rule.js';
 import { browserTestsSkipped, CHROMIUM } from './helpers/chromium.js';
-import { htmlBallot, type HtmlBallotStyle } from './helpers/html-ballot.js';
+import { htmlBallot, screenshotBallot, type HtmlBallotStyle } from './helpers/html-ballot.js';
 
 const election = loadElection('config/election-2023.json');
 
@@ -114,13 +114,12 @@ describe.skipIf(browserTestsSkipped)('ballots retyped as HTML tables, rendered b
     const kind = ballotKind(election, c.kind)!;
     const numbers = kind.items.map((it) => it.number);
     const marks = new Set(rng.sample(numbers, rng.int(1, kind.maxMarks)));
-    const page = await browser.newPage({
-      deviceScaleFactor: c.scale,
-      viewport: { width: c.style.width + 80, height: 800 },
-    });
-    await page.setContent(htmlBallot(election, c.kind, marks, c.style, rng));
-    const png = await page.screenshot({ fullPage: true });
-    await page.close();
+    const png = await screenshotBallot(
+      browser,
+      htmlBallot(election, c.kind, marks, c.style, rng),
+      c.scale,
+      c.style,
+    );
     return { kind, marks, reading: await readImage(png, election, digits) };
   }
 

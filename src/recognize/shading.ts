@@ -1,4 +1,4 @@
-import type { Gray } from './gray.js';
+import { blockMax, type Gray } from './gray.js';
 
 /**
  * The darkness of an image less its shaded areas: a white top-hat, darkness minus its
@@ -30,8 +30,10 @@ const BAND_SHARE = 0.5;
  * Looked at on a half-size image: shading is large.
  */
 export function isShaded(dark: Gray, size: number, level: number): boolean {
-  const small = halfSize(dark);
-  const { width: w, height: h } = small;
+  // Half size, each pixel the darkest of its four: a rule one pixel thin stays dark.
+  const w = dark.width >> 1;
+  const h = dark.height >> 1;
+  const small: Gray = { width: w, height: h, data: blockMax(dark, 2) };
   const opened = shading(small, Math.max(3, Math.round(size / 2)));
   const rows = new Uint32Array(h);
   const cols = new Uint32Array(w);
@@ -56,23 +58,6 @@ function shading(dark: Gray, size: number): Uint8Array {
   const { width: w, height: h } = dark;
   const eroded = extremeFilter(extremeFilter(dark.data, w, h, size, 'x', 'min'), w, h, size, 'y', 'min');
   return extremeFilter(extremeFilter(eroded, w, h, size, 'x', 'max'), w, h, size, 'y', 'max');
-}
-
-/** Every other pixel each way, each the darkest of its four: a rule one pixel thin stays dark. */
-function halfSize(img: Gray): Gray {
-  const w = img.width >> 1;
-  const h = img.height >> 1;
-  const out = new Uint8Array(w * h);
-  const d = img.data;
-  for (let y = 0; y < h; y++) {
-    const a = 2 * y * img.width;
-    const b = a + img.width;
-    for (let x = 0; x < w; x++) {
-      const i = 2 * x;
-      out[y * w + x] = Math.max(d[a + i]!, d[a + i + 1]!, d[b + i]!, d[b + i + 1]!);
-    }
-  }
-  return { width: w, height: h, data: out };
 }
 
 /**

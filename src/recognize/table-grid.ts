@@ -59,18 +59,14 @@ function twinsAt(pos: readonly number[], i: number, maxGap: number): boolean {
  */
 export function twinsMerged(lines: readonly Line[], maxGap: number): Line[] {
   const out = [...lines];
+  const pos = out.map((l) => l.pos);
   for (let i = 0; i + 1 < out.length; i++) {
-    if (
-      !twinsAt(
-        out.map((l) => l.pos),
-        i,
-        maxGap,
-      )
-    )
-      continue;
+    if (!twinsAt(pos, i, maxGap)) continue;
     const a = out[i]!;
     const b = out[i + 1]!;
-    out.splice(i, 2, { pos: (a.pos + b.pos) / 2, strength: Math.max(a.strength, b.strength) });
+    const one = { pos: (a.pos + b.pos) / 2, strength: Math.max(a.strength, b.strength) };
+    out.splice(i, 2, one);
+    pos.splice(i, 2, one.pos);
   }
   return out;
 }

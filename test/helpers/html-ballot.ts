@@ -4,6 +4,7 @@
  * It shares only the seeded random numbers with the fixture generator (scripts/fixtures), so
  * reading it tests the recognizer on a layout engine and a mark drawing it was not tuned on.
  */
+import type { Browser } from 'playwright-core';
 import type { Rng } from '../../scripts/fixtures/rng.js';
 import type { Election } from '../../src/election/election.js';
 
@@ -80,4 +81,26 @@ export function htmlBallot(
     rows = [`<tr>${head}</tr>`, ...items.map((it) => `<tr>${cells(it)}</tr>`)];
   }
   return page(`<table>${rows.join('')}</table>`);
+}
+
+/**
+ * A full-page screenshot of a ballot page at `scale` device pixels per CSS px, in a window
+ * as wide as the page (`style.width`) and its margins.
+ */
+export async function screenshotBallot(
+  browser: Browser,
+  html: string,
+  scale: number,
+  style: Pick<HtmlBallotStyle, 'width'>,
+): Promise<Buffer> {
+  const page = await browser.newPage({
+    deviceScaleFactor: scale,
+    viewport: { width: style.width + 80, height: 800 },
+  });
+  try {
+    await page.setContent(html);
+    return await page.screenshot({ fullPage: true });
+  } finally {
+    await page.close();
+  }
 }
