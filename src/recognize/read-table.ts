@@ -14,7 +14,14 @@ import { innerBox, scoreVoteColumns } from './mark-score.js';
 import type { DigitReader } from './ocr.js';
 import { onBlankPaper, serialsBySpan } from './serial-strip.js';
 import type { BallotReading, Box, ItemReading } from './reading.js';
-import { mapRows, onlyMisreads, orderConfirmed, type RowMap, type SerialCell } from './row-map.js';
+import {
+  mapRows,
+  onlyMisreads,
+  orderConfirmed,
+  rulingPlacesRows,
+  type RowMap,
+  type SerialCell,
+} from './row-map.js';
 import { findRuling, gaps, isSideways, median, turn, twinRules, type TableGrid } from './table-grid.js';
 import { decide, decisionMargin, pageThresholds, tickShaped } from './thresholds.js';
 import { faintLineLevel, ruleDarkness } from './rule-level.js';
@@ -53,6 +60,11 @@ const SHADING_SHARE_OF_LINE = 0.7;
 
 /** Pairs of lines drawn close together at which a table is taken for one of separately bordered cells. */
 const TWIN_RULES = 2;
+/**
+ * Occupancy margin (see `guessLayout`) at which the table is clearly the right way up:
+ * its serial column holds ink in far more rows than its vote column.
+ */
+const CLEAR_ORIENTATION = 0.5;
 
 function dist(a: Point, b: Point): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1]);
@@ -396,12 +408,19 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
   const confirmed = orderConfirmed(rowMap, halves.length);
   // Disagreeing reads in a table whose rows are exactly the ballot's may be misread digits.
   const misreadsOnly = kindMatch.rowsMatch && onlyMisreads(rowMap, halves.length);
+  // Without enough reads, an evenly ruled table that is exactly a ballot's rows and
+  // clearly the right way up places its rows by itself (see `rulingPlacesRows`).
+  const placedByRuling =
+    kindMatch.rowsMatch &&
+    !found.sharedColumn &&
+    found.orientationMargin >= CLEAR_ORIENTATION &&
+    rulingPlacesRows(rowMap, halves.length, g.rows);
   if (
     rowMap.seriousConflicts > 0 ||
     (rowMap.conflicts.length > Math.max(2, rowMap.read * 0.12) && !misreadsOnly) ||
-    // Few serials read (a blurred photo) is a doubt only while those read do not confirm
-    // the order of every half: then nothing checks the rows the sequence placed.
-    (rowMap.read < rowMap.slots.length * 0.5 && !confirmed)
+    // Few serials read (a blurred photo) is a doubt only while neither those read nor the
+    // ruling confirm the order of every half: then nothing checks the rows the sequence placed.
+    (rowMap.read < rowMap.slots.length * 0.5 && !confirmed && !placedByRuling)
   ) {
     doubts.add('ocr_disagrees');
     notes.push(

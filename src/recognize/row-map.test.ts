@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapRows, onlyMisreads, orderConfirmed, type SerialCell } from './row-map.js';
+import { mapRows, onlyMisreads, orderConfirmed, rulingPlacesRows, type SerialCell } from './row-map.js';
 
 function half(
   h: number,
@@ -176,5 +176,75 @@ describe('onlyMisreads', () => {
   it('does not when disagreeing reads are nearly as many as agreeing ones', () => {
     const m = table((n) => (n % 4 === 0 ? n + 10 : n % 4 === 2 ? n : null));
     expect(onlyMisreads(m, 2)).toBe(false);
+  });
+});
+
+describe('rulingPlacesRows', () => {
+  // The projects ballot as printed, OCR reading nothing: a header row, 20 item rows in the
+  // left half, 19 in the right and an empty row under them; rows 30 px high.
+  const edges = (heights: readonly number[]): number[] =>
+    heights.reduce<number[]>((ys, h) => [...ys, ys[ys.length - 1]! + h], [0]);
+  const even = edges(Array.from({ length: 21 }, () => 30));
+  const unread = (
+    rightInk: (r: number) => boolean = (r) => r !== 20,
+    leftInk: (r: number) => boolean = () => true,
+  ) => mapRows([...half(0, 21, () => null, leftInk), ...half(1, 21, () => null, rightInk)], 2, [39, 8]);
+
+  it('places the rows of an evenly ruled table with one header row', () => {
+    const m = unread();
+    expect(m.read).toBe(0);
+    expect(m.slots).toHaveLength(39);
+    expect(rulingPlacesRows(m, 2, even)).toBe(true);
+  });
+
+  it('does not when one row is twice as high (a missed rule) or two are half high (a stray rule)', () => {
+    const missed = edges([
+      30,
+      ...Array.from({ length: 9 }, () => 30),
+      60,
+      ...Array.from({ length: 10 }, () => 30),
+    ]);
+    expect(rulingPlacesRows(unread(), 2, missed)).toBe(false);
+    const stray = edges([30, 30, 15, 15, ...Array.from({ length: 18 }, () => 30)]);
+    expect(rulingPlacesRows(unread(), 2, stray)).toBe(false);
+  });
+
+  it('does not when a serial cell was taken for empty (a gap in the rows)', () => {
+    // Row 7 of the left half seen as empty, the right half's padding row as holding ink:
+    // still 39 items, but every one after row 7 would be one off.
+    const m = unread(
+      () => true,
+      (r) => r !== 7,
+    );
+    expect(m.slots).toHaveLength(39);
+    expect(rulingPlacesRows(m, 2, even)).toBe(false);
+  });
+
+  it('does not when a half other than the last stops short of the foot of the table', () => {
+    // 19 items left (its last row empty), 20 right: the halves split the items otherwise than printed.
+    const m = unread(
+      () => true,
+      (r) => r !== 20,
+    );
+    expect(m.slots).toHaveLength(39);
+    expect(rulingPlacesRows(m, 2, even)).toBe(false);
+  });
+
+  it('does not when any serial read disagrees with the row order', () => {
+    const m = mapRows(
+      [
+        ...half(0, 21, (r) => (r === 5 ? 5 : r === 8 ? 12 : null)),
+        ...half(
+          1,
+          21,
+          () => null,
+          (r) => r !== 20,
+        ),
+      ],
+      2,
+      [39, 8],
+    );
+    expect(m.conflicts).toHaveLength(1);
+    expect(rulingPlacesRows(m, 2, even)).toBe(false);
   });
 });
