@@ -91,6 +91,21 @@ const CASES: Case[] = [
     '#1a2a9a',
     'table { border-collapse: separate; border-spacing: 3px; }',
   ),
+  // ✓ typed at the text's size in tall rows (a form filled in on a computer, then printed):
+  // the glyph spans about a third of the row, less than a hand-drawn tick.
+  {
+    kind: 'projects',
+    scale: 2,
+    style: {
+      font: 'Noto Sans CJK SC',
+      border: 1,
+      width: 860,
+      layout: 'halves',
+      ink: '#111',
+      typed: '✓',
+      css: 'td, th { padding: 12px 6px; }',
+    },
+  },
 ];
 
 describe.skipIf(browserTestsSkipped)('ballots retyped as HTML tables, rendered by Chromium', () => {

@@ -286,6 +286,27 @@ describe('recognizer on committed fixtures', () => {
     expect(marked(b!)).toEqual(cut.truth.pages[0]!.ballots[0]!.marks);
   });
 
+  it('counts ticks typed as a small ✓ in tall rows', async () => {
+    // The benchmark's file 27: one ✓ typed at the text's size, about 0.3 of the row high,
+    // less than a hand-drawn tick spans, on a scan whose empty cells hold no ink.
+    const { data, truth } = await benchPage(27);
+    expect(truth.file).toBe('027-scan-single-projects.jpg');
+    const [b] = ballots(await rec.read({ source: 'image', pageNo: 1, image: data }));
+    expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
+  });
+
+  it('places the rows of an evenly ruled table by its ruling when OCR reads too few serials', async () => {
+    // The benchmark's files 44 and 56: small photos whose serials are a few blurred pixels
+    // high. OCR reads under half of them and too few to confirm the order of each half, but
+    // nothing it reads disagrees, and the table is exactly the ballot's rows, evenly ruled.
+    for (const n of [44, 56]) {
+      const { data, truth } = await benchPage(n);
+      expect(truth.file).toMatch(/^0(44|56)-photo-single-districts/);
+      const [b] = ballots(await rec.read({ source: 'image', pageNo: 1, image: data }));
+      expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
+    }
+  });
+
   it('counts its OCR calls and their time, and makes none for a page without a table', async () => {
     // The benchmark's OCR share comes from these counters.
     const before = rec.ocrUsage();

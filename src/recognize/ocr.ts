@@ -47,6 +47,12 @@ export interface OcrUsage {
   readonly ms: number;
 }
 
+/**
+ * What reading a table needs of the OCR: the words of one strip of serial numbers (see
+ * `DigitReader.words`). Tests stand in a reader that reads fewer of them.
+ */
+export type SerialReader = Pick<DigitReader, 'words'>;
+
 export class DigitReader {
   private calls = 0;
   private ms = 0;

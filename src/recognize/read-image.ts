@@ -4,7 +4,7 @@ import { inkDarkness } from './background.js';
 import { decodeImage } from './decode.js';
 import { findFaintTables, findTables, tableSearch, type TableCandidate } from './find-tables.js';
 import { otsuLevel } from './line-mask.js';
-import type { DigitReader } from './ocr.js';
+import type { SerialReader } from './ocr.js';
 import { paperNoise } from './page-region.js';
 import { pageQuality } from './quality.js';
 import type { BallotReading, PageReading } from './reading.js';
@@ -63,7 +63,7 @@ const LOWEST_LINE_LEVEL = 8;
 export async function readImage(
   bytes: Buffer,
   election: Election,
-  digits: DigitReader,
+  digits: SerialReader,
   opts: ImageReaderOptions = DEFAULT_IMAGE_OPTIONS,
 ): Promise<PageReading> {
   const t0 = performance.now();

@@ -11,7 +11,7 @@ import { warp, type Point } from './homography.js';
 import { matchKind } from './kind-match.js';
 import { guessLayout, type Half } from './layout.js';
 import { innerBox, scoreVoteColumns } from './mark-score.js';
-import type { DigitReader } from './ocr.js';
+import type { SerialReader } from './ocr.js';
 import { onBlankPaper, serialsBySpan } from './serial-strip.js';
 import type { BallotReading, Box, ItemReading } from './reading.js';
 import {
@@ -23,13 +23,13 @@ import {
   type SerialCell,
 } from './row-map.js';
 import { findRuling, gaps, isSideways, median, turn, twinRules, type TableGrid } from './table-grid.js';
-import { decide, decisionMargin, pageThresholds, tickShaped } from './thresholds.js';
+import { decide, decisionMargin, pageThresholds, tickLike } from './thresholds.js';
 import { faintLineLevel, ruleDarkness } from './rule-level.js';
 import { isShaded, withoutShading } from './shading.js';
 
 export interface TableContext {
   readonly election: Election;
-  readonly digits: DigitReader;
+  readonly digits: SerialReader;
   /** Ink level (darkness 0..255) for printed text and lines on this page. */
   readonly textLevel: number;
   /** Lower level for ruling: thin grey table lines must still be found. */
@@ -434,13 +434,14 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
   }
   // A vote column ticked in every row of a half is more likely a column of serial numbers
   // or text taken for the vote column (a missed rule) than a voter ticking everything,
-  // unless every one of those marks has the shape of a tick (digits are too narrow, the
-  // characters of a name too dense): an over-voted districts ballot has halves of 4 rows.
+  // unless every one of those marks has the shape of a tick, large or small (digits are
+  // too narrow or crossed more than once, the characters of a name too dense): an
+  // over-voted districts ballot has halves of 4 rows.
   const decisionOf = new Map(items.map((it) => [it.number, it.decision] as const));
   halves.forEach((_, hIdx) => {
     const ks = rowMap.slots.flatMap((sl, k) => (sl.half === hIdx ? [k] : []));
     const allMarked = ks.every((k) => decisionOf.get(rowMap.slots[k]!.number) === 'marked');
-    if (ks.length >= 4 && allMarked && !ks.every((k) => tickShaped(scoring.cells[k]!))) {
+    if (ks.length >= 4 && allMarked && !ks.every((k) => tickLike(scoring.cells[k]!))) {
       doubts.add('layout_uncertain');
       notes.push(`every row of half ${hIdx + 1} reads as ticked`);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS, decide, decisionMargin, pageThresholds } from './thresholds.js';
+import { DEFAULT_THRESHOLDS, decide, decisionMargin, pageThresholds, smallTickShaped } from './thresholds.js';
 
 /** Cells with these scores and no stroke shape measured. */
 const cells = (...scores: number[]) => scores.map((score) => ({ score, fill: 0 }));
@@ -87,6 +87,47 @@ describe('thresholds', () => {
     expect(decide({ ...tick, score: (noisy.marginal + noisy.definite) / 2 }, noisy).decision).toBe(
       'uncertain',
     );
+  });
+
+  it('takes a small typed ✓ in a tall cell for a mark on a page without noise, and a small ring, a blot or a graze not', () => {
+    // Measured on a scanned ballot with ✓ typed at the text's size (score 0.02, 0.29 of the cell high).
+    const glyph = {
+      score: 0.02,
+      fill: 0.02,
+      density: 0.33,
+      crossings: 1,
+      extent: 0.29,
+      strokes: 1,
+      inside: 1,
+    };
+    expect(smallTickShaped(glyph)).toBe(true);
+    const t = pageThresholds([...cells(0, 0, 0, 0, 0, 0, 0), glyph]);
+    expect(decide(glyph, t)).toEqual({ decision: 'marked' });
+    expect(decide({ ...glyph, crossings: 2 }, t).decision).toBe('uncertain');
+    expect(decide({ ...glyph, density: 0.6 }, t).decision).toBe('uncertain');
+    expect(decide({ ...glyph, inside: 0.4 }, t).decision).toBe('uncertain');
+    expect(decide({ ...glyph, strokes: 2 }, t).decision).toBe('uncertain');
+    expect(decide({ ...glyph, extent: 0.22 }, t).decision).toBe('uncertain');
+    // On a speckled page the same glyph is for a person.
+    const noisy = pageThresholds(cells(0.01, 0.012, 0.011, 0.01, 0.012, 0.2));
+    expect(decide({ ...glyph, score: (noisy.marginal + noisy.definite) / 2 }, noisy).decision).toBe(
+      'uncertain',
+    );
+  });
+
+  it('does not take typed ✓ glyphs in most cells of an over-voted ballot for its noise floor', () => {
+    const glyph = {
+      score: 0.04,
+      fill: 0.02,
+      density: 0.33,
+      crossings: 1,
+      extent: 0.33,
+      strokes: 1,
+      inside: 1,
+    };
+    const t = pageThresholds([...Array.from({ length: 6 }, () => glyph), ...cells(0, 0)]);
+    expect(t.noiseFloor).toBe(0);
+    expect(decide(glyph, t)).toEqual({ decision: 'marked' });
   });
 
   it('takes a big open tick in a small cell for a mark, and a dense or crossed one for a correction', () => {

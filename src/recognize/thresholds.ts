@@ -57,6 +57,35 @@ export function tickShaped(cell: CellEvidence): boolean {
   return extent >= 0.4 && density > 0 && density <= 0.45 && crossings <= 2 && strokes <= 2;
 }
 
+/** The smaller side of a small tick's box, over the cell height (see `smallTickShaped`). */
+const MIN_SMALL_TICK = 0.25;
+
+/**
+ * A typed ✓, or a small neat tick, in a tall cell: one open stroke crossed once going
+ * down, at least a quarter of the cell high both ways, at least half of it in the inner
+ * cell (typed text sits against the cell's padding, partly in the border zone). It is
+ * smaller than `tickShaped` asks (a ✓ typed at the text's size in a row of 1 cm spans
+ * about 0.3 of it), so `decide` counts it only on a page whose empty cells hold no ink.
+ * A small ring or cross is crossed twice, a dash or a dot is too small, a sliver of the
+ * border lies mostly outside the inner cell.
+ */
+export function smallTickShaped(cell: CellEvidence): boolean {
+  const { density = 0, crossings = 0, extent = 0, strokes = 1, inside = 0 } = cell;
+  return (
+    strokes === 1 &&
+    extent >= MIN_SMALL_TICK &&
+    density >= 0.15 &&
+    density <= 0.45 &&
+    crossings === 1 &&
+    inside >= 0.5
+  );
+}
+
+/** Either shape of a tick (see `tickShaped` and `smallTickShaped`). */
+export function tickLike(cell: CellEvidence): boolean {
+  return tickShaped(cell) || smallTickShaped(cell);
+}
+
 export function pageThresholds(
   cells: readonly CellEvidence[],
   base: Thresholds = DEFAULT_THRESHOLDS,
@@ -65,9 +94,10 @@ export function pageThresholds(
   // The floor is what empty cells score on this page. At most maxMarks of the cells are
   // marked and ballots have several times more items, so the lower 40% are empty on a
   // valid ballot. An over-voted one can have ticks there (a districts ballot with 7 of
-  // its 8 cells ticked), so cells holding a tick-shaped stroke are no witness of the floor.
+  // its 8 cells ticked), so cells holding a tick-shaped stroke (large or small) are no
+  // witness of the floor.
   const witnesses = cells
-    .filter((c) => !(c.score >= base.marginal && tickShaped(c)))
+    .filter((c) => !(c.score >= base.marginal && tickLike(c)))
     .map((c) => c.score)
     .sort((a, b) => a - b);
   const take = Math.min(witnesses.length, Math.max(1, Math.floor(cells.length * 0.4)));
@@ -119,9 +149,10 @@ export function decide(cell: CellEvidence, t: Thresholds): Decision {
   const minInside = extent >= BIG_EXTENT ? MIN_INSIDE_BIG : MIN_INSIDE;
   if (score >= t.marginal && inside < minInside) return { decision: 'uncertain', note: 'marginal' };
   if (score >= t.definite) return { decision: 'marked' };
-  // Little ink, but the shape of a tick (`tickShaped`): a typed ✓ or a fine pen in a tall
-  // cell, a mark on a page whose empty cells hold no ink at all (noise floor near 0).
-  if (score >= t.marginal && t.noiseFloor <= 0.005 && tickShaped(cell)) return { decision: 'marked' };
+  // Little ink, but the shape of a tick (`tickShaped`, `smallTickShaped`): a typed ✓ or a
+  // fine pen in a tall cell, a mark on a page whose empty cells hold no ink at all (noise
+  // floor near 0).
+  if (score >= t.marginal && t.noiseFloor <= 0.005 && tickLike(cell)) return { decision: 'marked' };
   if (score >= t.marginal) return { decision: 'uncertain', note: 'marginal' };
   return { decision: 'unmarked' };
 }

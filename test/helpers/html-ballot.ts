@@ -20,6 +20,8 @@ export interface HtmlBallotStyle {
    */
   readonly layout: 'halves' | 'column' | 'tables';
   readonly ink: string;
+  /** Marks typed as this glyph (✓ or √) in the cell's text, not drawn as pen strokes. */
+  readonly typed?: string;
   /** More CSS after the defaults (smaller print, a wider vote column...). */
   readonly css?: string;
 }
@@ -52,7 +54,7 @@ export function htmlBallot(
   const cells = (it: (typeof items)[number] | undefined): string =>
     it
       ? `<td class="n">${it.number}</td><td>${it.provincial ? '*' : ''}${escape(it.name)}</td>` +
-        `<td class="v">${marks.has(it.number) ? tick(style.ink, rng) : ''}</td>`
+        `<td class="v">${marks.has(it.number) ? (style.typed ?? tick(style.ink, rng)) : ''}</td>`
       : '<td></td><td></td><td class="v"></td>';
   const head = `<th>序号</th><th>${escape(ballot.itemLabel.zh)}</th><th>${escape(ballot.markedLabel)}</th>`;
   const page = (body: string): string =>
