@@ -180,21 +180,37 @@ describe('onlyMisreads', () => {
 });
 
 describe('rulingPlacesRows', () => {
-  // The projects ballot as printed, OCR reading nothing: a header row, 20 item rows in the
-  // left half, 19 in the right and an empty row under them; rows 30 px high.
+  // The projects ballot as printed, OCR reading one serial in each half (two would confirm
+  // the order): a header row, 20 item rows in the left half, 19 in the right and an empty
+  // row under them; rows 30 px high.
   const edges = (heights: readonly number[]): number[] =>
     heights.reduce<number[]>((ys, h) => [...ys, ys[ys.length - 1]! + h], [0]);
   const even = edges(Array.from({ length: 21 }, () => 30));
   const unread = (
     rightInk: (r: number) => boolean = (r) => r !== 20,
     leftInk: (r: number) => boolean = () => true,
-  ) => mapRows([...half(0, 21, () => null, leftInk), ...half(1, 21, () => null, rightInk)], 2, [39, 8]);
+    reads: Record<number, number> = { 3: 3, 105: 25 },
+  ) =>
+    mapRows(
+      [
+        ...half(0, 21, (r) => reads[r] ?? null, leftInk),
+        ...half(1, 21, (r) => reads[100 + r] ?? null, rightInk),
+      ],
+      2,
+      [39, 8],
+    );
 
   it('places the rows of an evenly ruled table with one header row', () => {
     const m = unread();
-    expect(m.read).toBe(0);
+    expect(m.read).toBe(2);
     expect(m.slots).toHaveLength(39);
+    expect(orderConfirmed(m, 2)).toBe(false);
     expect(rulingPlacesRows(m, 2, even)).toBe(true);
+  });
+
+  it('does not without a serial read agreeing in each half (a table seen in a mirror reads none)', () => {
+    expect(rulingPlacesRows(unread(undefined, undefined, {}), 2, even)).toBe(false);
+    expect(rulingPlacesRows(unread(undefined, undefined, { 3: 3 }), 2, even)).toBe(false);
   });
 
   it('does not when one row is twice as high (a missed rule) or two are half high (a stray rule)', () => {
@@ -215,8 +231,10 @@ describe('rulingPlacesRows', () => {
     const m = unread(
       () => true,
       (r) => r !== 7,
+      { 3: 3, 105: 24 },
     );
     expect(m.slots).toHaveLength(39);
+    expect(m.conflicts).toEqual([]);
     expect(rulingPlacesRows(m, 2, even)).toBe(false);
   });
 
@@ -225,8 +243,10 @@ describe('rulingPlacesRows', () => {
     const m = unread(
       () => true,
       (r) => r !== 20,
+      { 3: 3, 101: 20 },
     );
     expect(m.slots).toHaveLength(39);
+    expect(m.conflicts).toEqual([]);
     expect(rulingPlacesRows(m, 2, even)).toBe(false);
   });
 

@@ -162,14 +162,17 @@ export function orderConfirmed(map: RowMap, halfCount: number): boolean {
 const EVEN_ROWS = 1.35;
 
 /**
- * The ruling alone places every row, as a second witness when OCR reads too few serials
- * to confirm the order (a blurred or small photo): each half's items sit in consecutive
+ * The ruling places every row, as a second witness when OCR reads too few serials to
+ * confirm the order (a blurred or small photo): each half's items sit in consecutive
  * rows right under a single header row, every half but the last runs down to the
- * table's foot, no serial read disagrees, and the item rows are evenly high. A missed
- * rule leaves one row twice as high, a stray rule two half rows, a serial cell taken for
- * empty a gap in the rows; none of them passes. `rowEdges` are the y of the table's
- * horizontal rules. The caller also checks that the rows are exactly a ballot's items
- * and that the table is clearly the right way up.
+ * table's foot, the item rows are evenly high, no serial read disagrees, and at least
+ * one in each half agrees. A missed rule leaves one row twice as high, a stray rule two
+ * half rows, a serial cell taken for empty a gap in the rows; none of them passes. The
+ * read in each half is still needed: a table seen in a mirror (a selfie camera) has its
+ * serial column on the right, is turned the wrong way up and numbered backwards, and
+ * would pass on its ruling alone. `rowEdges` are the y of the table's horizontal rules.
+ * The caller also checks that the rows are exactly a ballot's items and that the table
+ * is clearly the right way up.
  */
 export function rulingPlacesRows(map: RowMap, halfCount: number, rowEdges: readonly number[]): boolean {
   if (halfCount === 0 || map.headerRows !== 1 || map.conflicts.length > 0) return false;
@@ -178,6 +181,7 @@ export function rulingPlacesRows(map: RowMap, halfCount: number, rowEdges: reado
   for (let h = 0; h < halfCount; h++) {
     const rows = map.slots.filter((s) => s.half === h).map((s) => s.row);
     if (rows.length === 0) return false;
+    if (!map.slots.some((s) => s.half === h && s.ocr === s.number)) return false;
     if (rows.some((r, k) => r !== map.headerRows + k)) return false;
     if (h < halfCount - 1 && rows[rows.length - 1] !== lastRow) return false;
     for (const r of rows) heights.push(rowEdges[r + 1]! - rowEdges[r]!);
