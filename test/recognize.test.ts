@@ -318,6 +318,20 @@ describe('recognizer on committed fixtures', () => {
     expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
   });
 
+  it('never counts a ballot photographed in a mirror (its rows would be read in reverse)', async () => {
+    for (const prefix of ['001-', '021-']) {
+      const t = truthOf(prefix);
+      const image = await sharp(readFileSync(join(DIR, t.file)))
+        .flop()
+        .png()
+        .toBuffer();
+      for (const b of ballots(await rec.read({ source: 'image', pageNo: 1, image }))) {
+        expect(b.doubts, t.file).toContain('ocr_disagrees');
+        expect(verdict(b).status).toBe('review');
+      }
+    }
+  });
+
   it('counts its OCR calls and their time, and makes none for a page without a table', async () => {
     // The benchmark's OCR share comes from these counters.
     const before = rec.ocrUsage();

@@ -186,7 +186,7 @@ describe('rulingPlacesRows', () => {
   const edges = (heights: readonly number[]): number[] =>
     heights.reduce<number[]>((ys, h) => [...ys, ys[ys.length - 1]! + h], [0]);
   const even = edges(Array.from({ length: 21 }, () => 30));
-  const unread = (
+  const ruled = (
     rightInk: (r: number) => boolean = (r) => r !== 20,
     leftInk: (r: number) => boolean = () => true,
     reads: Record<number, number> = { 3: 3, 105: 25 },
@@ -201,7 +201,7 @@ describe('rulingPlacesRows', () => {
     );
 
   it('places the rows of an evenly ruled table with one header row', () => {
-    const m = unread();
+    const m = ruled();
     expect(m.read).toBe(2);
     expect(m.slots).toHaveLength(39);
     expect(orderConfirmed(m, 2)).toBe(false);
@@ -209,8 +209,8 @@ describe('rulingPlacesRows', () => {
   });
 
   it('does not without a serial read agreeing in each half (a table seen in a mirror reads none)', () => {
-    expect(rulingPlacesRows(unread(undefined, undefined, {}), 2, even)).toBe(false);
-    expect(rulingPlacesRows(unread(undefined, undefined, { 3: 3 }), 2, even)).toBe(false);
+    expect(rulingPlacesRows(ruled(undefined, undefined, {}), 2, even)).toBe(false);
+    expect(rulingPlacesRows(ruled(undefined, undefined, { 3: 3 }), 2, even)).toBe(false);
   });
 
   it('does not when one row is twice as high (a missed rule) or two are half high (a stray rule)', () => {
@@ -220,15 +220,15 @@ describe('rulingPlacesRows', () => {
       60,
       ...Array.from({ length: 10 }, () => 30),
     ]);
-    expect(rulingPlacesRows(unread(), 2, missed)).toBe(false);
+    expect(rulingPlacesRows(ruled(), 2, missed)).toBe(false);
     const stray = edges([30, 30, 15, 15, ...Array.from({ length: 18 }, () => 30)]);
-    expect(rulingPlacesRows(unread(), 2, stray)).toBe(false);
+    expect(rulingPlacesRows(ruled(), 2, stray)).toBe(false);
   });
 
   it('does not when a serial cell was taken for empty (a gap in the rows)', () => {
     // Row 7 of the left half seen as empty, the right half's padding row as holding ink:
     // still 39 items, but every one after row 7 would be one off.
-    const m = unread(
+    const m = ruled(
       () => true,
       (r) => r !== 7,
       { 3: 3, 105: 24 },
@@ -240,7 +240,7 @@ describe('rulingPlacesRows', () => {
 
   it('does not when a half other than the last stops short of the foot of the table', () => {
     // 19 items left (its last row empty), 20 right: the halves split the items otherwise than printed.
-    const m = unread(
+    const m = ruled(
       () => true,
       (r) => r !== 20,
       { 3: 3, 101: 20 },
@@ -257,7 +257,7 @@ describe('rulingPlacesRows', () => {
         ...half(
           1,
           21,
-          () => null,
+          (r) => (r === 5 ? 25 : null),
           (r) => r !== 20,
         ),
       ],
