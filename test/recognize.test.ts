@@ -249,17 +249,6 @@ describe('recognizer on committed fixtures', () => {
       const [b] = ballots(reading);
       expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
     }
-    // The same with an OCR that reads a single serial in each half (two confirm a half's
-    // order): a clean ballot is still counted, its rows placed by the ruling.
-    const digits = await DigitReader.create();
-    try {
-      const oneEach: SerialReader = { words: async (strip) => (await digits.words(strip)).slice(0, 1) };
-      const t = truthOf('001-');
-      const [b] = ballots(await readImage(readFileSync(join(DIR, t.file)), election, oneEach));
-      expectExact(b, t.pages[0]!.ballots[0]);
-    } finally {
-      await digits.close();
-    }
   });
 
   it('reads a second table on the sheet whose rules are too faint for the ink search', async () => {
@@ -316,6 +305,17 @@ describe('recognizer on committed fixtures', () => {
     expect(truth.file).toBe('206-clean-single-districts.jpg');
     const [b] = ballots(await rec.read({ source: 'image', pageNo: 1, image: data }));
     expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
+    // The same with an OCR that reads only the last serial of each half (two confirm a
+    // half's order): a clean ballot is still counted, its rows placed by the ruling.
+    const digits = await DigitReader.create();
+    try {
+      const lastOnly: SerialReader = { words: async (strip) => (await digits.words(strip)).slice(-1) };
+      const t = truthOf('001-');
+      const [one] = ballots(await readImage(readFileSync(join(DIR, t.file)), election, lastOnly));
+      expectExact(one, t.pages[0]!.ballots[0]);
+    } finally {
+      await digits.close();
+    }
   });
 
   it('never counts a ballot photographed in a mirror (its rows would be read in reverse)', async () => {
