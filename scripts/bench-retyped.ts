@@ -19,7 +19,7 @@ import { readImage } from '../src/recognize/read-image.js';
 import { markSet } from '../src/recognize/reading.js';
 import { pageGoesToPerson } from '../src/review/page-rule.js';
 import { CHROMIUM } from '../test/helpers/chromium.js';
-import { htmlBallot, screenshotBallot } from '../test/helpers/html-ballot.js';
+import { htmlBallot, screenshotBallot, type HtmlBallotStyle } from '../test/helpers/html-ballot.js';
 import { createRng } from './fixtures/rng.js';
 
 const program = new Command()
@@ -30,24 +30,27 @@ const program = new Command()
   .parse();
 const opts = program.opts<{ style?: string; capture?: string; config: string }>();
 
-/** Table styles: CSS added after the ballot's own. */
-const STYLES: Record<string, string> = {
-  plain: '',
-  shadedHead: 'th { background: #d0d0d0; }',
-  narrowVote: 'td.v { width: 34px !important; }',
-  thick3: 'td, th { border-width: 3px !important; }',
-  small12: 'table { font-size: 12px !important; } td, th { padding: 2px 3px !important; }',
-  big20: 'table { font-size: 20px !important; }',
-  zebra: 'tr:nth-child(even) td { background: #eee; }',
-  grayRules: 'td, th { border-color: #999 !important; }',
-  noOuter: 'table { border-style: hidden; }',
-  wideVote: 'td.v { width: 160px !important; }',
-  separate: 'table { border-collapse: separate !important; border-spacing: 2px; }',
-  borderAttr:
-    'table { border: 1px outset #808080; border-collapse: separate !important; border-spacing: 2px; } td, th { border: 1px inset #808080 !important; }',
-  dashed: 'td, th { border-style: dashed !important; }',
-  tallRows: 'td { height: 48px; }',
-  serif: "body { font-family: 'Noto Serif CJK SC' !important; }",
+/** Table styles: CSS added after the ballot's own, and marks typed as a glyph instead of drawn. */
+const STYLES: Record<string, Pick<HtmlBallotStyle, 'css' | 'typed'>> = {
+  plain: { css: '' },
+  shadedHead: { css: 'th { background: #d0d0d0; }' },
+  narrowVote: { css: 'td.v { width: 34px !important; }' },
+  thick3: { css: 'td, th { border-width: 3px !important; }' },
+  small12: { css: 'table { font-size: 12px !important; } td, th { padding: 2px 3px !important; }' },
+  big20: { css: 'table { font-size: 20px !important; }' },
+  zebra: { css: 'tr:nth-child(even) td { background: #eee; }' },
+  grayRules: { css: 'td, th { border-color: #999 !important; }' },
+  noOuter: { css: 'table { border-style: hidden; }' },
+  wideVote: { css: 'td.v { width: 160px !important; }' },
+  separate: { css: 'table { border-collapse: separate !important; border-spacing: 2px; }' },
+  borderAttr: {
+    css: 'table { border: 1px outset #808080; border-collapse: separate !important; border-spacing: 2px; } td, th { border: 1px inset #808080 !important; }',
+  },
+  dashed: { css: 'td, th { border-style: dashed !important; }' },
+  tallRows: { css: 'td { height: 48px; }' },
+  serif: { css: "body { font-family: 'Noto Serif CJK SC' !important; }" },
+  // ✓ typed at the text's size in tall rows (a form filled in on a computer, then printed).
+  typedTall: { css: 'td, th { padding: 12px 6px; }', typed: '✓' },
 };
 
 /** Captures: CSS on the page (3D transforms), device pixels per CSS px, and a post-process. */
@@ -103,7 +106,7 @@ const count = (key: string, o: Outcome): void => {
   tally.set(key, t);
 };
 const misses: string[] = [];
-for (const [style, css] of Object.entries(STYLES)) {
+for (const [style, look0] of Object.entries(STYLES)) {
   if (opts.style && style !== opts.style) continue;
   for (const [capName, cap] of Object.entries(CAPTURES)) {
     if (opts.capture && capName !== opts.capture) continue;
@@ -118,7 +121,13 @@ for (const [style, css] of Object.entries(STYLES)) {
       );
       const ink = rng.pick(['#1a2a9a', '#111', '#b01818']);
       const look = { font: 'Noto Sans CJK SC', border: 1, width: 860, layout: 'halves' as const, ink };
-      const html = htmlBallot(election, kind.kind, marks, { ...look, css: css + (cap.css ?? '') }, rng);
+      const html = htmlBallot(
+        election,
+        kind.kind,
+        marks,
+        { ...look, ...look0, css: (look0.css ?? '') + (cap.css ?? '') },
+        rng,
+      );
       let png = await screenshotBallot(browser, html, cap.scale ?? 2, look);
       if (cap.post) png = await cap.post(png, seed);
       const reading = await readImage(png, election, digits);
