@@ -237,10 +237,10 @@ async function tableStructure(
   let drawnTwice = false;
   // Wider than any rule, so that the top-hat keeps rules whole (see `withoutShading`).
   const shadeSize = 2 * maxThick + 1;
+  const along = Math.max(10, Math.round(Math.max(w, h) / 40));
+  const offsets = [Math.max(2, Math.round(maxThick / 2)), maxThick];
+  const ridges = (img: Gray, axis: 'h' | 'v'): Mask => ridgeMask(img, axis, along, offsets, 5);
   for (const source of ['ink', 'shaded', 'faint', 'ridge', 'broken'] as const) {
-    const along = Math.max(10, Math.round(Math.max(w, h) / 40));
-    const offsets = [Math.max(2, Math.round(maxThick / 2)), maxThick];
-    const ridges = (img: Gray, axis: 'h' | 'v'): Mask => ridgeMask(img, axis, along, offsets, 5);
     const level =
       source === 'ink' || source === 'shaded' || source === 'broken'
         ? ctx.lineLevel
@@ -277,7 +277,7 @@ async function tableStructure(
     const lines = gridLines(hm, vm, minRunH, minRunV, 1, maxThick, broken ? maxThick : 1);
     const lineImg = maskToGray(union(lines.h, lines.v));
     const grid = findRuling(dark, lineImg, 0, broken);
-    if (!broken && twinRules(grid) >= TWIN_RULES) drawnTwice = true;
+    if (!broken && !drawnTwice && twinRules(grid) >= TWIN_RULES) drawnTwice = true;
     const found = await analyse(grid, ctx);
     if ('why' in found) {
       why = why ? `${why}; ${source}: ${found.why}` : found.why;

@@ -151,11 +151,13 @@ const CONFIRMING_READS = 2;
  * sequence alone, as reliably as those it read.
  */
 export function orderConfirmed(map: RowMap, halfCount: number): boolean {
-  for (let h = 0; h < halfCount; h++) {
-    const agreeing = map.slots.filter((s) => s.half === h && s.ocr === s.number).length;
-    if (agreeing < CONFIRMING_READS) return false;
-  }
+  for (let h = 0; h < halfCount; h++) if (agreeingIn(map, h) < CONFIRMING_READS) return false;
   return halfCount > 0;
+}
+
+/** Serials of half `h` that OCR read as the number the sequence gives them. */
+function agreeingIn(map: RowMap, h: number): number {
+  return map.slots.filter((s) => s.half === h && s.ocr === s.number).length;
 }
 
 /** The most a table's item rows may differ in height (tallest over shortest) to count as evenly ruled. */
@@ -180,8 +182,7 @@ export function rulingPlacesRows(map: RowMap, halfCount: number, rowEdges: reado
   const heights: number[] = [];
   for (let h = 0; h < halfCount; h++) {
     const rows = map.slots.filter((s) => s.half === h).map((s) => s.row);
-    if (rows.length === 0) return false;
-    if (!map.slots.some((s) => s.half === h && s.ocr === s.number)) return false;
+    if (rows.length === 0 || agreeingIn(map, h) === 0) return false;
     if (rows.some((r, k) => r !== map.headerRows + k)) return false;
     if (h < halfCount - 1 && rows[rows.length - 1] !== lastRow) return false;
     for (const r of rows) heights.push(rowEdges[r + 1]! - rowEdges[r]!);

@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS, decide, decisionMargin, pageThresholds, smallTickShaped } from './thresholds.js';
+import {
+  DEFAULT_THRESHOLDS,
+  decide,
+  decisionMargin,
+  pageThresholds,
+  smallTickShaped,
+  type CellEvidence,
+  type Decision,
+} from './thresholds.js';
 
 /** Cells with these scores and no stroke shape measured. */
 const cells = (...scores: number[]) => scores.map((score) => ({ score, fill: 0 }));
+
+/** The decision on a cell like `cell`, scoring between the thresholds of a speckled page. */
+const onNoisyPage = (cell: CellEvidence): Decision['decision'] => {
+  const noisy = pageThresholds(cells(0.01, 0.012, 0.011, 0.01, 0.012, 0.2));
+  return decide({ ...cell, score: (noisy.marginal + noisy.definite) / 2 }, noisy).decision;
+};
 
 describe('thresholds', () => {
   it('decides marked, unmarked and marginal around the definite and marginal thresholds', () => {
@@ -83,10 +97,7 @@ describe('thresholds', () => {
     expect(decide({ ...tick, density: 0.7 }, t).decision).toBe('uncertain');
     expect(decide({ ...tick, crossings: 3 }, t).decision).toBe('uncertain');
     // On a speckled page the same stroke is for a person.
-    const noisy = pageThresholds(cells(0.01, 0.012, 0.011, 0.01, 0.012, 0.2));
-    expect(decide({ ...tick, score: (noisy.marginal + noisy.definite) / 2 }, noisy).decision).toBe(
-      'uncertain',
-    );
+    expect(onNoisyPage(tick)).toBe('uncertain');
   });
 
   it('takes a small typed ✓ in a tall cell for a mark on a page without noise, and a small ring, a blot or a graze not', () => {
@@ -109,10 +120,7 @@ describe('thresholds', () => {
     expect(decide({ ...glyph, strokes: 2 }, t).decision).toBe('uncertain');
     expect(decide({ ...glyph, extent: 0.22 }, t).decision).toBe('uncertain');
     // On a speckled page the same glyph is for a person.
-    const noisy = pageThresholds(cells(0.01, 0.012, 0.011, 0.01, 0.012, 0.2));
-    expect(decide({ ...glyph, score: (noisy.marginal + noisy.definite) / 2 }, noisy).decision).toBe(
-      'uncertain',
-    );
+    expect(onNoisyPage(glyph)).toBe('uncertain');
   });
 
   it('does not take typed ✓ glyphs in most cells of an over-voted ballot for its noise floor', () => {
