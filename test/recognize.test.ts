@@ -318,6 +318,27 @@ describe('recognizer on committed fixtures', () => {
     }
   });
 
+  it('does not read a table clearly the right way up a second time upside down', async () => {
+    // An OCR that reads nothing: the table's occupancy (serials in every row, votes in a
+    // few) says which way is up, so each half's strip is read once per reading of the
+    // table, not also turned over. (The table is read twice: unsure without serials, it is
+    // read again within the other guess of its corners.) With no serial read, the row
+    // order goes to a person unconfirmed.
+    const strips: number[] = [];
+    const blind: SerialReader = {
+      words: (strip) => {
+        strips.push(strip.width);
+        return Promise.resolve([]);
+      },
+    };
+    const t = truthOf('001-');
+    const [b] = ballots(await readImage(readFileSync(join(DIR, t.file)), election, blind));
+    expect(b?.kind).toBe('projects');
+    expect(strips).toHaveLength(4);
+    expect(b?.doubts).toContain('ocr_disagrees');
+    expect(verdict(b!).status).toBe('review');
+  });
+
   it('never counts a ballot photographed in a mirror (its rows would be read in reverse)', async () => {
     for (const prefix of ['001-', '021-']) {
       const t = truthOf(prefix);
