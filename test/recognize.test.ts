@@ -318,6 +318,18 @@ describe('recognizer on committed fixtures', () => {
     }
   });
 
+  it('takes the ballot kind from the serials that agree with their rows, not from a misread one', async () => {
+    // The benchmark's file 300, a photocopy: among 31 serials read, one of the projects
+    // ballot's reads above 39. Taken as the highest serial, it spoke against the projects
+    // kind and pulled a right reading below the confidence floor.
+    const { data, truth } = await benchPage(300);
+    expect(truth.file).toBe('300-photocopy-both.jpg');
+    const read = ballots(await rec.read({ source: 'image', pageNo: 1, image: data }));
+    expect(read).toHaveLength(2);
+    read.forEach((b, k) => expectExact(b, truth.pages[0]!.ballots[k] as TruthBallot));
+    expect(read[0]!.kindConfidence).toBeGreaterThan(0.9);
+  });
+
   it('does not read a table clearly the right way up a second time upside down', async () => {
     // An OCR that reads nothing: the table's occupancy (serials in every row, votes in a
     // few) says which way is up, so each half's strip is read once per reading of the

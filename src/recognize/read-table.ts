@@ -15,6 +15,7 @@ import type { SerialReader } from './ocr.js';
 import { onBlankPaper, serialsBySpan } from './serial-strip.js';
 import type { BallotReading, Box, ItemReading } from './reading.js';
 import {
+  highestSerial,
   mapRows,
   onlyMisreads,
   orderConfirmed,
@@ -299,11 +300,10 @@ async function tableStructure(
       continue;
     }
     const { rowMap } = found;
-    const reads = rowMap.slots.filter((s) => s.ocr !== null).map((s) => s.ocr!);
     const kindMatch = matchKind(
       {
         rowCount: rowMap.slots.length,
-        maxSerialRead: reads.length ? Math.max(...reads) : null,
+        maxSerialRead: highestSerial(rowMap),
         titleText: '',
       },
       ctx.election.ballots,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mapRows, onlyMisreads, orderConfirmed, rulingPlacesRows, type SerialCell } from './row-map.js';
+import {
+  highestSerial,
+  mapRows,
+  onlyMisreads,
+  orderConfirmed,
+  rulingPlacesRows,
+  type SerialCell,
+} from './row-map.js';
 
 function half(
   h: number,
@@ -266,5 +273,31 @@ describe('rulingPlacesRows', () => {
     );
     expect(m.conflicts).toHaveLength(1);
     expect(rulingPlacesRows(m, 2, even)).toBe(false);
+  });
+});
+
+describe('highestSerial', () => {
+  const projects = (ocr: (n: number) => number | null) =>
+    mapRows(
+      [
+        ...half(0, 21, (r) => (r === 0 ? null : ocr(r))),
+        ...half(1, 20, (r) => (r === 0 ? null : ocr(r + 20))),
+      ],
+      2,
+      [39, 8],
+    );
+
+  it('is the highest serial that agrees with its row, a misread above the last item left out', () => {
+    // 39 read as 89 in the last row, 30 read as 80: the reads that agree go up to 38.
+    const m = projects((n) => (n === 39 ? 89 : n === 30 ? 80 : n <= 38 ? n : null));
+    expect(m.conflicts).toHaveLength(2);
+    expect(highestSerial(m)).toBe(38);
+  });
+
+  it('is the highest read when none agrees, and null when nothing was read', () => {
+    const garbled = projects((n) => n + 50);
+    expect(garbled.agreeing).toBe(0);
+    expect(highestSerial(garbled)).toBe(89);
+    expect(highestSerial(projects(() => null))).toBeNull();
   });
 });

@@ -207,3 +207,16 @@ export function onlyMisreads(map: RowMap, halfCount: number): boolean {
     map.agreeing >= MISREAD_RATIO * map.conflicts.length
   );
 }
+
+/**
+ * The highest serial number read, as evidence of the ballot kind: of the reads that agree
+ * with their row, when any does. A lone misread digit (a blurred 39 read as 89) would
+ * otherwise speak against the very kind the rows and the other reads show, and send a
+ * reading that is right to a person for low confidence.
+ */
+export function highestSerial(map: RowMap): number | null {
+  const reads = map.slots.filter((s) => s.ocr !== null);
+  const agreeing = reads.filter((s) => s.ocr === s.number);
+  const witnesses = agreeing.length > 0 ? agreeing : reads;
+  return witnesses.length > 0 ? Math.max(...witnesses.map((s) => s.ocr ?? 0)) : null;
+}
