@@ -330,6 +330,17 @@ describe('recognizer on committed fixtures', () => {
     expect(read[0]!.kindConfidence).toBeGreaterThan(0.9);
   });
 
+  it('reads a table again when its first reading leaves its rows in doubt, even with confidence', async () => {
+    // The benchmark's file 309, a blurred messenger photo. Read from the ink search, six
+    // serials disagree with the rows (two of them neighbours) while the confidence is over
+    // the floor; the ridge search finds the table again, and there every check passes.
+    // That reading must be kept, not the first one's doubts.
+    const { data, truth } = await benchPage(309);
+    expect(truth.file).toBe('309-photo-single-projects.webp');
+    const [b] = ballots(await rec.read({ source: 'image', pageNo: 1, image: data }));
+    expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
+  });
+
   it('does not read a table clearly the right way up a second time upside down', async () => {
     // An OCR that reads nothing: the table's occupancy (serials in every row, votes in a
     // few) says which way is up, so each half's strip is read once per reading of the

@@ -1,4 +1,5 @@
 import type { Election } from '../election/election.js';
+import type { ReviewReason } from '../election/reasons.js';
 import type { Gray, Mask } from './gray.js';
 import { inkDarkness } from './background.js';
 import { decodeImage } from './decode.js';
@@ -122,11 +123,14 @@ export async function readImage(
     };
     const tryRead = async (cand: TableCandidate, c: TableContext = ctx): Promise<void> => {
       let res = await readTable(dark, cand, c);
-      // A table read with doubts about its rows may have been framed wrongly: read it
-      // again within the other guess of its corners and keep the more confident reading.
-      if (cand.otherQuad && (!res.ok || res.ballot.confidence < MIN_AUTO_CONFIDENCE)) {
+      // A table read unsure, or with doubts about its rows, may have been framed wrongly:
+      // read it again within the other guess of its corners and keep the better reading.
+      if (
+        cand.otherQuad &&
+        (!res.ok || res.ballot.confidence < MIN_AUTO_CONFIDENCE || rowDoubts(res.ballot) > 0)
+      ) {
         const alt = await readTable(dark, { ...cand, quad: cand.otherQuad }, c);
-        if (alt.ok && (!res.ok || alt.ballot.confidence > res.ballot.confidence)) res = alt;
+        if (alt.ok && (!res.ok || readsBetter(alt.ballot, res.ballot))) res = alt;
       }
       if (!res.ok) {
         rejected.push(res.why);
@@ -138,8 +142,10 @@ export async function readImage(
           unread.push({ why: res.why, bbox: cand.bbox });
         return;
       }
-      // Only a confident reading closes its area to the second (ridge) search.
-      if (res.ballot.confidence >= MIN_AUTO_CONFIDENCE) readBoxes.push(cand.bbox);
+      // Only a confident reading whose rows are in no doubt closes its area to the second
+      // (ridge) search: the table found again there may be framed better.
+      if (res.ballot.confidence >= MIN_AUTO_CONFIDENCE && rowDoubts(res.ballot) === 0)
+        readBoxes.push(cand.bbox);
       // The outline staff see is drawn on the original image: map the corners back
       // through the sheet rectification and the decoding scale.
       const region = (res.ballot.region ?? []).map((p) => {
@@ -211,10 +217,12 @@ export async function readImage(
       if (unreadNotes.length < 5) unreadNotes.push(u.why);
     }
   }
-  // One table found twice (a grid split by a gap in a blurred line gives two
-  // overlapping candidates): keep the more confident reading of the overlap.
+  // One table found twice (a grid split by a gap in a blurred line gives two overlapping
+  // candidates, both searches find it): keep the better reading of the overlap.
   const kept: typeof ballots = [];
-  for (const b of [...ballots].sort((x, y) => y.ballot.confidence - x.ballot.confidence)) {
+  const best = (x: (typeof ballots)[number], y: (typeof ballots)[number]): number =>
+    readsBetter(x.ballot, y.ballot) ? -1 : readsBetter(y.ballot, x.ballot) ? 1 : 0;
+  for (const b of [...ballots].sort(best)) {
     const box = bboxOf(b.ballot.region);
     if (kept.some((k) => overlapShare(box, bboxOf(k.ballot.region)) > 0.5)) continue;
     kept.push(b);
@@ -239,6 +247,24 @@ export async function readImage(
     quality,
     ...(unreadNotes.length ? { unreadTables: unreadNotes } : {}),
   };
+}
+
+/** Doubts that a table framed wrongly (a row or column cut off, a stray line taken in) gives. */
+const ROW_DOUBTS: ReadonlySet<ReviewReason> = new Set(['row_unplaced', 'kind_uncertain', 'ocr_disagrees']);
+
+function rowDoubts(b: BallotReading): number {
+  return b.doubts.filter((d) => ROW_DOUBTS.has(d)).length;
+}
+
+/**
+ * Of two readings of one table (framed two ways, or found by both searches): the one with
+ * fewer doubts about its rows, then the more confident. Confidence alone could keep a
+ * frame whose rows are in doubt over one whose rows every check confirmed, by a hair.
+ */
+function readsBetter(a: BallotReading, b: BallotReading): boolean {
+  const da = rowDoubts(a);
+  const db = rowDoubts(b);
+  return da !== db ? da < db : a.confidence > b.confidence;
 }
 
 interface Rect {
