@@ -73,6 +73,20 @@ async function benchPage(n: number): ReturnType<typeof renderFixture> {
   return renderFixture(election, recipe, n - 1, 'bench-2023');
 }
 
+/**
+ * Page `n` of the benchmark's generated set read by the recognizer, with its truth; `file`
+ * checks that the recipe still makes the page the test is about.
+ */
+async function readBench(
+  n: number,
+  file: string,
+): Promise<{ read: readonly BallotReading[]; truth: readonly TruthBallot[] }> {
+  const { data, truth } = await benchPage(n);
+  expect(truth.file).toBe(file);
+  const reading = await rec.read({ source: 'image', pageNo: 1, image: data });
+  return { read: ballots(reading), truth: truth.pages[0]!.ballots as TruthBallot[] };
+}
+
 const marked = (b: BallotReading): number[] =>
   b.items.filter((i) => i.decision === 'marked').map((i) => i.number);
 const verdict = (b: BallotReading) => judge(markSet(b), ballotKind(election, b.kind)!);
@@ -291,20 +305,16 @@ describe('recognizer on committed fixtures', () => {
   it('counts ticks typed as a small ✓ in tall rows', async () => {
     // The benchmark's file 27: one ✓ typed at the text's size, about 0.3 of the row high,
     // less than a hand-drawn tick spans, on a scan whose empty cells hold no ink.
-    const { data, truth } = await benchPage(27);
-    expect(truth.file).toBe('027-scan-single-projects.jpg');
-    const [b] = ballots(await rec.read({ source: 'image', pageNo: 1, image: data }));
-    expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
+    const { read, truth } = await readBench(27, '027-scan-single-projects.jpg');
+    expectExact(read[0], truth[0]);
   });
 
   it('places the rows of an evenly ruled table by its ruling when OCR reads too few serials', async () => {
     // The benchmark's file 206: a districts ballot whose serials OCR mostly misses. Too few
     // are read to confirm the order of each half, but one in each agrees, none disagrees,
     // and the table is exactly the ballot's rows, evenly ruled.
-    const { data, truth } = await benchPage(206);
-    expect(truth.file).toBe('206-clean-single-districts.jpg');
-    const [b] = ballots(await rec.read({ source: 'image', pageNo: 1, image: data }));
-    expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
+    const { read, truth } = await readBench(206, '206-clean-single-districts.jpg');
+    expectExact(read[0], truth[0]);
     // The same with an OCR that reads only the last serial of each half (two confirm a
     // half's order): a clean ballot is still counted, its rows placed by the ruling.
     const digits = await DigitReader.create();
@@ -322,11 +332,9 @@ describe('recognizer on committed fixtures', () => {
     // The benchmark's file 300, a photocopy: among 31 serials read, one of the projects
     // ballot's reads above 39. Taken as the highest serial, it spoke against the projects
     // kind and pulled a right reading below the confidence floor.
-    const { data, truth } = await benchPage(300);
-    expect(truth.file).toBe('300-photocopy-both.jpg');
-    const read = ballots(await rec.read({ source: 'image', pageNo: 1, image: data }));
+    const { read, truth } = await readBench(300, '300-photocopy-both.jpg');
     expect(read).toHaveLength(2);
-    read.forEach((b, k) => expectExact(b, truth.pages[0]!.ballots[k] as TruthBallot));
+    read.forEach((b, k) => expectExact(b, truth[k]));
     expect(read[0]!.kindConfidence).toBeGreaterThan(0.9);
   });
 
@@ -335,10 +343,8 @@ describe('recognizer on committed fixtures', () => {
     // serials disagree with the rows (two of them neighbours) while the confidence is over
     // the floor; the ridge search finds the table again, and there every check passes.
     // That reading must be kept, not the first one's doubts.
-    const { data, truth } = await benchPage(309);
-    expect(truth.file).toBe('309-photo-single-projects.webp');
-    const [b] = ballots(await rec.read({ source: 'image', pageNo: 1, image: data }));
-    expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
+    const { read, truth } = await readBench(309, '309-photo-single-projects.webp');
+    expectExact(read[0], truth[0]);
   });
 
   it('does not read a table clearly the right way up a second time upside down', async () => {
