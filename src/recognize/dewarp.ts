@@ -11,33 +11,12 @@ import { thinAcross, threshold } from './line-mask.js';
  * rule lies on one row (piecewise linear between rules). The same is done for vertical
  * rules on the result. A table whose rules are already straight is returned as is.
  */
-export function straightenTable(dark: Gray, rules: RuleFinder, maxThick: number): Straightened {
-  const rows = straightenAlong(dark, rules, maxThick);
-  const turned = rotate90(rows.img, 1);
-  const cols = straightenAlong(turned, rules, maxThick);
-  return {
-    img: cols.img === turned ? rows.img : rotate90(cols.img, 3),
-    measured: rows.rules >= MEASURED_ROWS && cols.rules >= MEASURED_COLS,
-  };
+export function straightenTable(dark: Gray, rules: RuleFinder, maxThick: number): Gray {
+  const rowsFixed = straightenAlong(dark, rules, maxThick);
+  const turned = rotate90(rowsFixed, 1);
+  const colsFixed = straightenAlong(turned, rules, maxThick);
+  return colsFixed === turned ? rowsFixed : rotate90(colsFixed, 3);
 }
-
-/**
- * A straightened table, and whether its bend was measured: enough long rules were traced
- * both ways to say how the table bends (or that it does not). A measured bend is the
- * table's own and holds whatever else looks for its ruling later (see `tableStructure`).
- */
-export interface Straightened {
-  readonly img: Gray;
-  readonly measured: boolean;
-}
-
-/**
- * Long rules traced across (rows) and down (columns) for a bend to count as measured. A
- * ballot has a rule over and under each of its rows and at least four columns; a trace
- * of the outer frame alone would miss a curl in the middle of the table.
- */
-const MEASURED_ROWS = 4;
-const MEASURED_COLS = 3;
 
 /** Pixels that may belong to horizontal rules of an image (thin across, any length). */
 export type RuleFinder = (img: Gray) => Mask;
@@ -47,8 +26,7 @@ export function inkRules(lineLevel: number, maxThick: number): RuleFinder {
   return (img) => thinAcross(threshold(img, lineLevel), 'h', maxThick);
 }
 
-/** The image with its rules along x straightened, and how many long rules were traced for it. */
-function straightenAlong(img: Gray, rules: RuleFinder, maxThick: number): { img: Gray; rules: number } {
+function straightenAlong(img: Gray, rules: RuleFinder, maxThick: number): Gray {
   // Rules are traced on every other column (half the work; the height of a rule, what
   // the correction needs, keeps full resolution): each traced column is the darker of two.
   const thin = rules(img);
@@ -58,9 +36,9 @@ function straightenAlong(img: Gray, rules: RuleFinder, maxThick: number): { img:
     Math.round(narrow.width * 0.7),
     Math.max(2, Math.round(maxThick / 2)),
   ).map((c) => widened(c));
-  const knots = distinctRules(curves, img.width);
-  if (knots.length < 2 || maxBend(knots, img.width) < 1.5) return { img, rules: knots.length };
-  return { img: resampleRows(img, knots), rules: knots.length };
+  const knots = usableCurves(curves, img.width);
+  if (knots.length < 2) return img;
+  return resampleRows(img, knots);
 }
 
 /** Half as wide: each pixel set when either of its two source pixels is. */
@@ -95,10 +73,10 @@ function yAt(c: Curve, x: number): number {
 }
 
 /**
- * Rules that are long and do not cross or touch a rule above them. They are worth
- * correcting when one bends by 1.5 px or more (see `maxBend`).
+ * Rules that are long, do not cross or touch a rule above them, and bend enough to be
+ * worth correcting (at least one by 1.5 px or more).
  */
-function distinctRules(curves: readonly Curve[], width: number): Knot[] {
+function usableCurves(curves: readonly Curve[], width: number): Knot[] {
   const kept: Curve[] = [];
   for (const c of curves) {
     const prev = kept[kept.length - 1];
@@ -120,15 +98,10 @@ function distinctRules(curves: readonly Curve[], width: number): Knot[] {
     if (knots.length && target <= knots[knots.length - 1]!.target + 2) continue;
     knots.push({ curve, target });
   }
-  return knots;
-}
-
-/** How far any rule strays from the row it is moved onto, in pixels. */
-function maxBend(knots: readonly Knot[], width: number): number {
   let bend = 0;
   for (const k of knots)
     for (let x = 0; x < width; x += 4) bend = Math.max(bend, Math.abs(yAt(k.curve, x) - k.target));
-  return bend;
+  return bend >= 1.5 ? knots : [];
 }
 
 /**

@@ -248,9 +248,6 @@ async function tableStructure(
   const along = Math.max(10, Math.round(Math.max(w, h) / 40));
   const offsets = [Math.max(2, Math.round(maxThick / 2)), maxThick];
   const ridges = (img: Gray, axis: 'h' | 'v'): Mask => ridgeMask(img, axis, along, offsets, 5);
-  // The table's bend, once measured from enough of its rules, is the same for every
-  // search: the straightened table is kept and not traced again (see `straightenTable`).
-  let measured: Gray | null = null;
   for (const source of ['ink', 'shaded', 'faint', 'ridge', 'broken'] as const) {
     const level =
       source === 'ink' || source === 'shaded' || source === 'broken'
@@ -269,12 +266,7 @@ async function tableStructure(
         : level !== null
           ? inkRules(level, maxThick)
           : (img: Gray): Mask => thinAcross(ridges(img, 'h'), 'h', maxThick);
-    let dark = measured;
-    if (!dark) {
-      const straight = straightenTable(warped, rules, maxThick);
-      dark = straight.img;
-      if (straight.measured) measured = straight.img;
-    }
+    const dark = straightenTable(warped, rules, maxThick);
     let hm: Mask;
     let vm: Mask;
     if (level !== null) {
