@@ -130,7 +130,7 @@ export async function readImage(
         (!res.ok || res.ballot.confidence < MIN_AUTO_CONFIDENCE || rowDoubts(res.ballot) > 0)
       ) {
         const alt = await readTable(dark, { ...cand, quad: cand.otherQuad }, c);
-        if (alt.ok && (!res.ok || readsBetter(alt.ballot, res.ballot))) res = alt;
+        if (alt.ok && (!res.ok || byReading(alt.ballot, res.ballot) < 0)) res = alt;
       }
       if (!res.ok) {
         rejected.push(res.why);
@@ -220,9 +220,7 @@ export async function readImage(
   // One table found twice (a grid split by a gap in a blurred line gives two overlapping
   // candidates, both searches find it): keep the better reading of the overlap.
   const kept: typeof ballots = [];
-  const best = (x: (typeof ballots)[number], y: (typeof ballots)[number]): number =>
-    readsBetter(x.ballot, y.ballot) ? -1 : readsBetter(y.ballot, x.ballot) ? 1 : 0;
-  for (const b of [...ballots].sort(best)) {
+  for (const b of [...ballots].sort((x, y) => byReading(x.ballot, y.ballot))) {
     const box = bboxOf(b.ballot.region);
     if (kept.some((k) => overlapShare(box, bboxOf(k.ballot.region)) > 0.5)) continue;
     kept.push(b);
@@ -257,14 +255,12 @@ function rowDoubts(b: BallotReading): number {
 }
 
 /**
- * Of two readings of one table (framed two ways, or found by both searches): the one with
- * fewer doubts about its rows, then the more confident. Confidence alone could keep a
- * frame whose rows are in doubt over one whose rows every check confirmed, by a hair.
+ * Order of two readings of one table (framed two ways, or found by both searches), the
+ * better first: fewer doubts about its rows, then more confident. Confidence alone could
+ * keep a frame whose rows are in doubt over one whose rows every check confirmed, by a hair.
  */
-function readsBetter(a: BallotReading, b: BallotReading): boolean {
-  const da = rowDoubts(a);
-  const db = rowDoubts(b);
-  return da !== db ? da < db : a.confidence > b.confidence;
+function byReading(a: BallotReading, b: BallotReading): number {
+  return rowDoubts(a) - rowDoubts(b) || b.confidence - a.confidence;
 }
 
 interface Rect {
