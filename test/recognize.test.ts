@@ -263,7 +263,7 @@ describe('recognizer on committed fixtures', () => {
       const [b] = ballots(reading);
       expectExact(b, truth.pages[0]!.ballots[0] as TruthBallot);
     }
-  });
+  }, 180_000);
 
   it('reads a second table on the sheet whose rules are too faint for the ink search', async () => {
     // A skewed scan of both ballots on one sheet, ruled in hairlines (the benchmark's file
