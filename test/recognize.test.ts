@@ -347,6 +347,20 @@ describe('recognizer on committed fixtures', () => {
     expectExact(read[0], truth[0]);
   });
 
+  it('finds the tables of a photo whose camera shake smeared every vertical rule', async () => {
+    // The benchmark's file 45: a phone photo of both ballots with horizontal motion blur.
+    // The horizontal rules stay sharp; the vertical ones are wide pale bands that neither
+    // the ink nor the ridge search finds (each table gave "22 x 0" and "6 x 0" rules), so
+    // both ballots were lost. Looked for as smeared rules, both tables are found. Their
+    // serials are a blur, so both go to a person: the projects ballot with its rows in
+    // doubt, the districts ballot read right but below the confidence floor.
+    const { read, truth } = await readBench(45, '045-photo-both.jpg');
+    expect(read.map((b) => b.kind)).toEqual(['projects', 'districts']);
+    expect(read[0]!.doubts).toContain('row_unplaced');
+    expect(read[1]!.doubts).toEqual(['low_quality']);
+    expect(marked(read[1]!)).toEqual(truth[1]!.marks);
+  });
+
   it('does not read a table clearly the right way up a second time upside down', async () => {
     // An OCR that reads nothing: the table's occupancy (serials in every row, votes in a
     // few) says which way is up, so each half's strip is read once per reading of the

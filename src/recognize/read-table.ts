@@ -66,6 +66,14 @@ const TWIN_RULES = 2;
  * its serial column holds ink in far more rows than its vote column.
  */
 const CLEAR_ORIENTATION = 0.5;
+/** How much wider than the widest rule a rule smeared by camera shake is looked for. */
+const SMEAR_SCALE = 3;
+/**
+ * Rules one way, none the other, at which a table is looked for as smeared: the smallest
+ * ballot has 5 rows (a header and 4 items in each half); a few stray lines of text or a
+ * sheet's edge found without any crossing rule are no table worth the search.
+ */
+const SMEAR_MIN_RULES = 5;
 
 function dist(a: Point, b: Point): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1]);
@@ -229,8 +237,11 @@ async function analyse(g0: TableGrid, ctx: TableContext): Promise<Analysis | { w
  * than the page's line level (hairlines of a high-resolution scan, which the threshold
  * breaks into dashes), from ridges, which find a rule by its contrast with the paper
  * beside it (a blurred table, where the threshold loses rules or merges them with text),
- * and last, if an earlier search saw rules drawn twice, from the ink with rules broken
- * where cells meet (cells with borders of their own, see `twinsMerged`).
+ * if an earlier search saw rules drawn twice, from the ink with rules broken where cells
+ * meet (cells with borders of their own, see `twinsMerged`), and last, if a search found
+ * rules one way and none the other, from ridges several rules wide across the missing
+ * direction (camera shake smears rules across its direction into wide pale bands, and
+ * leaves those along it sharp).
  */
 async function tableStructure(
   warped: Gray,
@@ -248,7 +259,12 @@ async function tableStructure(
   const along = Math.max(10, Math.round(Math.max(w, h) / 40));
   const offsets = [Math.max(2, Math.round(maxThick / 2)), maxThick];
   const ridges = (img: Gray, axis: 'h' | 'v'): Mask => ridgeMask(img, axis, along, offsets, 5);
-  for (const source of ['ink', 'shaded', 'faint', 'ridge', 'broken'] as const) {
+  // Rules of one direction found but (almost) none of the other: camera shake smeared the
+  // rules across its direction into wide, pale bands (see 'smeared').
+  let smearedAxis: 'h' | 'v' | null = null;
+  const wideThick = SMEAR_SCALE * maxThick;
+  const wideOffsets = [maxThick, 2 * maxThick, wideThick];
+  for (const source of ['ink', 'shaded', 'faint', 'ridge', 'broken', 'smeared'] as const) {
     const level =
       source === 'ink' || source === 'shaded' || source === 'broken'
         ? ctx.lineLevel
@@ -257,6 +273,7 @@ async function tableStructure(
           : null;
     if (source === 'faint' && level === null) continue;
     if (source === 'broken' && !drawnTwice) continue;
+    if (source === 'smeared' && (smearedAxis === null || fallback)) continue;
     // Rules among shaded areas are looked for again without the shading, if there is any.
     if (source === 'shaded' && !isShaded(warped, shadeSize, ctx.lineLevel * SHADING_SHARE_OF_LINE)) continue;
     const rules =
@@ -273,6 +290,10 @@ async function tableStructure(
       const ink = threshold(source === 'shaded' ? withoutShading(dark, shadeSize) : dark, level);
       hm = ink;
       vm = ink;
+    } else if (source === 'smeared') {
+      const wide = (axis: 'h' | 'v'): Mask => ridgeMask(dark, axis, along, wideOffsets, 5);
+      hm = smearedAxis === 'h' ? wide('h') : ridges(dark, 'h');
+      vm = smearedAxis === 'v' ? wide('v') : ridges(dark, 'v');
     } else {
       hm = ridges(dark, 'h');
       vm = ridges(dark, 'v');
@@ -282,9 +303,12 @@ async function tableStructure(
     // Cells with borders of their own draw every rule twice, broken where cells meet:
     // looked for last, as rules broken by gaps as wide as a rule, each pair of lines one rule.
     const broken = source === 'broken';
-    const lines = gridLines(hm, vm, minRunH, minRunV, 1, maxThick, broken ? maxThick : 1);
+    const thick = source === 'smeared' ? wideThick : maxThick;
+    const lines = gridLines(hm, vm, minRunH, minRunV, 1, thick, broken ? maxThick : 1);
     const lineImg = maskToGray(union(lines.h, lines.v));
     const grid = findRuling(dark, lineImg, 0, broken);
+    if (grid.rows.length >= SMEAR_MIN_RULES && grid.cols.length === 0) smearedAxis ??= 'v';
+    if (grid.cols.length >= SMEAR_MIN_RULES && grid.rows.length === 0) smearedAxis ??= 'h';
     if (!broken && !drawnTwice && twinRules(grid) >= TWIN_RULES) drawnTwice = true;
     const found = await analyse(grid, ctx);
     if ('why' in found) {
