@@ -6,10 +6,12 @@
  * how many ballots were read exactly and without doubt, sent to review, read wrongly without
  * doubt (must be 0) or not found, and lists every page not read exactly.
  *
- *   npm run bench:retyped [-- --style shadedHead] [-- --capture photo]
+ *   npm run bench:retyped [-- --style shadedHead] [-- --capture photo] [-- --save DIR]
  *
  * Needs Debian's Chromium and the CJK fonts (scripts/install-system-deps.sh).
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import sharp from 'sharp';
 import { chromium } from 'playwright-core';
@@ -27,8 +29,9 @@ const program = new Command()
   .option('--style <name>', 'only this table style')
   .option('--capture <name>', 'only this capture')
   .option('--config <file>', 'election config', 'config/election-2023.json')
+  .option('--save <dir>', 'write each page not read exactly to this folder, as <style>-<capture>-<kind>.png')
   .parse();
-const opts = program.opts<{ style?: string; capture?: string; config: string }>();
+const opts = program.opts<{ style?: string; capture?: string; config: string; save?: string }>();
 
 /** Table styles: CSS added after the ballot's own, and marks typed as a glyph instead of drawn. */
 const STYLES: Record<string, Pick<HtmlBallotStyle, 'css' | 'typed'>> = {
@@ -148,7 +151,13 @@ for (const [style, look0] of Object.entries(STYLES)) {
       count(style, outcome);
       count(`capture ${capName}`, outcome);
       count('all', outcome);
-      if (outcome !== 'exact') misses.push(`  ${seed}: ${outcome.toUpperCase()} (${detail})`);
+      if (outcome !== 'exact') {
+        misses.push(`  ${seed}: ${outcome.toUpperCase()} (${detail})`);
+        if (opts.save) {
+          await mkdir(opts.save, { recursive: true });
+          await writeFile(join(opts.save, `${seed}.png`), await sharp(png).png().toBuffer());
+        }
+      }
     }
   }
 }
