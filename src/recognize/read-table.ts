@@ -237,11 +237,12 @@ async function analyse(g0: TableGrid, ctx: TableContext): Promise<Analysis | { w
  * than the page's line level (hairlines of a high-resolution scan, which the threshold
  * breaks into dashes), from ridges, which find a rule by its contrast with the paper
  * beside it (a blurred table, where the threshold loses rules or merges them with text),
- * if an earlier search saw rules drawn twice, from the ink with rules broken where cells
- * meet (cells with borders of their own, see `twinsMerged`), and last, if a search found
- * rules one way and none the other, from ridges several rules wide across the missing
- * direction (camera shake smears rules across its direction into wide pale bands, and
- * leaves those along it sharp).
+ * from the ink with gaps along a rule bridged if the ink gave too few rules (dashed or
+ * dotted rules), if an earlier search saw rules drawn twice, from the ink with rules
+ * broken where cells meet (cells with borders of their own, see `twinsMerged`), and last,
+ * if a search found rules one way and none the other, from ridges several rules wide
+ * across the missing direction (camera shake smears rules across its direction into wide
+ * pale bands, and leaves those along it sharp).
  */
 async function tableStructure(
   warped: Gray,
@@ -264,15 +265,18 @@ async function tableStructure(
   let smearedAxis: 'h' | 'v' | null = null;
   const wideThick = SMEAR_SCALE * maxThick;
   const wideOffsets = [maxThick, 2 * maxThick, wideThick];
-  for (const source of ['ink', 'shaded', 'faint', 'ridge', 'broken', 'smeared'] as const) {
+  // The ink search found too few rules either way: they may be dashed (see 'dashed').
+  let fewInkRules = false;
+  for (const source of ['ink', 'shaded', 'faint', 'ridge', 'dashed', 'broken', 'smeared'] as const) {
     const level =
-      source === 'ink' || source === 'shaded' || source === 'broken'
+      source === 'ink' || source === 'shaded' || source === 'broken' || source === 'dashed'
         ? ctx.lineLevel
         : source === 'faint'
           ? faintLineLevel(ruleDarkness(warped), ctx.paperNoise, ctx.lineLevel)
           : null;
     if (source === 'faint' && level === null) continue;
     if (source === 'broken' && !drawnTwice) continue;
+    if (source === 'dashed' && (!fewInkRules || fallback)) continue;
     if (source === 'smeared' && (smearedAxis === null || fallback)) continue;
     // Rules among shaded areas are looked for again without the shading, if there is any.
     if (source === 'shaded' && !isShaded(warped, shadeSize, ctx.lineLevel * SHADING_SHARE_OF_LINE)) continue;
@@ -304,9 +308,13 @@ async function tableStructure(
     // looked for last, as rules broken by gaps as wide as a rule, each pair of lines one rule.
     const broken = source === 'broken';
     const thick = source === 'smeared' ? wideThick : maxThick;
-    const lines = gridLines(hm, vm, minRunH, minRunV, 1, thick, broken ? maxThick : 1);
+    // Dashed rules (a border style of word processors, hairlines a fax breaks into dots)
+    // are runs with gaps up to a rule's thickness along them, as are broken ones.
+    const gapAlong = broken || source === 'dashed' ? maxThick : 1;
+    const lines = gridLines(hm, vm, minRunH, minRunV, 1, thick, gapAlong);
     const lineImg = maskToGray(union(lines.h, lines.v));
     const grid = findRuling(dark, lineImg, 0, broken);
+    if (source === 'ink' && (grid.rows.length < 3 || grid.cols.length < 3)) fewInkRules = true;
     if (grid.rows.length >= SMEAR_MIN_RULES && grid.cols.length === 0) smearedAxis ??= 'v';
     if (grid.cols.length >= SMEAR_MIN_RULES && grid.rows.length === 0) smearedAxis ??= 'h';
     if (!broken && !drawnTwice && twinRules(grid) >= TWIN_RULES) drawnTwice = true;
