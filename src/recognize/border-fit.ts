@@ -2,6 +2,7 @@ import type { Labelling } from './components.js';
 import { label } from './components.js';
 import type { Mask } from './gray.js';
 import type { Point, Quad } from './homography.js';
+import { FRAME_MIN_CELL, FRAMELESS_SIDES, gaps, median } from './table-grid.js';
 
 interface FitLine {
   /** For horizontal lines y = a*x + b; for vertical lines x = a*y + b. */
@@ -10,6 +11,9 @@ interface FitLine {
   readonly length: number;
   /** Position across the axis at the middle of the table. */
   readonly mid: number;
+  /** Where the inked line begins and ends along its axis (x for horizontal lines, y for vertical). */
+  readonly lo: number;
+  readonly hi: number;
 }
 
 /** Least-squares lines through the long strokes of `lines` that lie inside the grid component. */
@@ -131,7 +135,15 @@ function fitStrokes(
     const b = axis === 'h' ? l.b + box.y0 - l.a * box.x0 : l.b + box.x0 - l.a * box.y0;
     const midPage = axis === 'h' ? midU + box.x0 : midU + box.y0;
     // Length counts inked extent only, so a chain of two stray bits far apart is not a long line.
-    out.push({ a: l.a, b, length: Math.min(c.hi - c.lo + 1, c.covered * 1.5), mid: l.a * midPage + b });
+    const shift = axis === 'h' ? box.x0 : box.y0;
+    out.push({
+      a: l.a,
+      b,
+      length: Math.min(c.hi - c.lo + 1, c.covered * 1.5),
+      mid: l.a * midPage + b,
+      lo: c.lo + shift,
+      hi: c.hi + shift,
+    });
   }
   return out;
 }
@@ -172,7 +184,8 @@ function intersect(h: FitLine, v: FitLine): Point {
  * The outer corners of a ruled grid from straight-line fits of its outermost long
  * horizontal and vertical strokes. Unlike extreme points, this is not pulled off by
  * text, a tick or desk texture touching the grid. Null when the grid lacks two long
- * strokes each way.
+ * strokes each way. `frameless` is a second guess for a table printed without its outer
+ * border (see `framed`): the corners where its inner rules end.
  */
 export function fitBorder(
   hl: Mask,
@@ -180,7 +193,7 @@ export function fitBorder(
   grid: Labelling,
   gridLabel: number,
   box: { x0: number; y0: number; x1: number; y1: number },
-): Quad | null {
+): { quad: Quad; frameless: Quad | null } | null {
   const hs = fitStrokes(hl, 'h', grid, gridLabel, box);
   const vs = fitStrokes(vl, 'v', grid, gridLabel, box);
   if (hs.length < 2 || vs.length < 2) return null;
@@ -189,9 +202,48 @@ export function fitBorder(
   const H = hs.filter((l) => l.length >= longH * 0.6).sort((a, b) => a.mid - b.mid);
   const V = vs.filter((l) => l.length >= longV * 0.6).sort((a, b) => a.mid - b.mid);
   if (H.length < 2 || V.length < 2) return null;
-  const top = H[0]!;
-  const bottom = H[H.length - 1]!;
-  const left = V[0]!;
-  const right = V[V.length - 1]!;
-  return [intersect(top, left), intersect(top, right), intersect(bottom, right), intersect(bottom, left)];
+  const corners = (left: FitLine, right: FitLine, top: FitLine, bottom: FitLine): Quad => [
+    intersect(top, left),
+    intersect(top, right),
+    intersect(bottom, right),
+    intersect(bottom, left),
+  ];
+  const outer = { left: V[0]!, right: V[V.length - 1]!, top: H[0]!, bottom: H[H.length - 1]! };
+  const quad = corners(outer.left, outer.right, outer.top, outer.bottom);
+  // A table printed without its outer border: the rules of one direction run on well
+  // beyond the outermost rule of the other, to the edge the border would have drawn, on
+  // (nearly) every side; one side alone is rather a rule lost.
+  const minCell = Math.max(2, median(gaps(H.map((l) => l.mid))) * FRAME_MIN_CELL);
+  const moved = {
+    left: edgeAt(outer.left, H, 'lo', minCell),
+    right: edgeAt(outer.right, H, 'hi', minCell),
+    top: edgeAt(outer.top, V, 'lo', minCell),
+    bottom: edgeAt(outer.bottom, V, 'hi', minCell),
+  };
+  if (Object.values(moved).filter((e) => e !== null).length < FRAMELESS_SIDES)
+    return { quad, frameless: null };
+  const side = (k: keyof typeof outer): FitLine => moved[k] ?? outer[k];
+  return { quad, frameless: corners(side('left'), side('right'), side('top'), side('bottom')) };
+}
+
+/**
+ * When the crossing rules (`across`) mostly run on beyond the outer rule `edge` by more
+ * than `minCell` at their `end`, a line parallel to it through where they end; else null.
+ */
+function edgeAt(
+  edge: FitLine,
+  across: readonly FitLine[],
+  end: 'lo' | 'hi',
+  minCell: number,
+): FitLine | null {
+  // Where each crossing rule ends, as the offset b of a line parallel to `edge` through that end.
+  const bs = across.map((l) => {
+    const u = l[end];
+    const v = l.a * u + l.b;
+    return u - edge.a * v;
+  });
+  const b = median(bs);
+  const beyond = end === 'lo' ? edge.b - b : b - edge.b;
+  if (beyond <= minCell) return null;
+  return { ...edge, b, mid: edge.mid + (b - edge.b) };
 }

@@ -3,8 +3,12 @@ import { findTables, tableSearch } from './find-tables.js';
 import type { Gray } from './gray.js';
 import type { Quad } from './homography.js';
 
-/** A 400 x 800 page (darkness, 0 = paper) with a ruled grid of 3 columns and 20 rows, rules `thick` px wide. */
-function ruledPage(thick: number): Gray {
+/**
+ * A 400 x 800 page (darkness, 0 = paper) with a ruled grid of 3 columns and 20 rows, rules
+ * `thick` px wide; with `frameless`, the outer border is not drawn (the inner rules still
+ * run to where it would be).
+ */
+function ruledPage(thick: number, frameless = false): Gray {
   const w = 400;
   const h = 800;
   const data = new Uint8Array(w * h);
@@ -12,8 +16,8 @@ function ruledPage(thick: number): Gray {
     for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) data[y * w + x] = 200;
   };
   const [left, top, right, bottom] = [40, 60, 360, 740];
-  for (const x of [left, 100, 300, right]) rect(x, top, x + thick, bottom + thick);
-  for (let r = 0; r <= 20; r++) {
+  for (const x of frameless ? [100, 300] : [left, 100, 300, right]) rect(x, top, x + thick, bottom + thick);
+  for (let r = frameless ? 1 : 0; r <= (frameless ? 19 : 20); r++) {
     const y = top + Math.round(((bottom - top) * r) / 20);
     rect(left, y, right + thick, y + thick);
   }
@@ -50,6 +54,22 @@ describe('findTables', () => {
     expect(found).toHaveLength(1);
     expect(found[0]!.wideRules).toBe(true);
     expectCorners(found[0]!.quad, 8);
+  });
+
+  it('offers the corners where the inner rules end for a table printed without its outer border', () => {
+    // The outermost rules found are inner ones; framed by them alone, the reader would lose
+    // the first and last column and row. Where the inner rules end is the second guess.
+    const found = findTables(tableSearch(ruledPage(2, true)), 100);
+    expect(found).toHaveLength(1);
+    const near = (p: readonly [number, number], x: number, y: number): void => {
+      expect(Math.abs(p[0] - x)).toBeLessThan(5);
+      expect(Math.abs(p[1] - y)).toBeLessThan(5);
+    };
+    near(found[0]!.quad[0], 101, 95);
+    near(found[0]!.otherQuad![0], 40, 60);
+    near(found[0]!.otherQuad![2], 362, 742);
+    // A framed table has no such second guess.
+    expect(findTables(tableSearch(ruledPage(2)), 100)[0]!.otherQuad).toBeUndefined();
   });
 
   it('finds nothing on a page without rules', () => {

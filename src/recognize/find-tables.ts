@@ -1,7 +1,7 @@
 import { fitBorder } from './border-fit.js';
 import { label } from './components.js';
 import { blockSums, type Gray, type Mask } from './gray.js';
-import type { Quad } from './homography.js';
+import type { Point, Quad } from './homography.js';
 import { ridgeMask } from './line-filter.js';
 import { polygonArea } from './sheet-quad.js';
 import { dilate, gridLines, threshold, union } from './line-mask.js';
@@ -138,21 +138,24 @@ function gridCandidates(hl: Mask, vl: Mask, f: number, minRun: number): TableCan
       }
     }
     if (hCount < minRun * 3 || vCount < minRun * 2) continue;
-    const fitted = fitBorder(hl, vl, lab, c.label, c);
+    const fit = fitBorder(hl, vl, lab, c.label, c);
     // The fit can settle on an inner rule when an outer one is broken up, and extreme
     // points are pulled out by text or a tick touching the grid: when the two disagree
-    // much, the extreme points are kept as a second guess for the reader to try.
+    // much, the extreme points are kept as a second guess for the reader to try. A table
+    // that looks printed without its outer border is tried again where its rules end.
     const extreme: [number, number][] = [ptl, ptr, pbr, pbl];
-    let second: [number, number][] | null = null;
-    if (fitted) {
-      if (polygonArea(fitted) < polygonArea(extreme) * 0.85) second = extreme;
+    let second: readonly Point[] | null = null;
+    if (fit) {
+      const fitted = fit.quad;
+      if (fit.frameless) second = fit.frameless;
+      else if (polygonArea(fitted) < polygonArea(extreme) * 0.85) second = extreme;
       ptl = [fitted[0][0], fitted[0][1]];
       ptr = [fitted[1][0], fitted[1][1]];
       pbr = [fitted[2][0], fitted[2][1]];
       pbl = [fitted[3][0], fitted[3][1]];
     }
     const margin = 2;
-    const up = (p: [number, number]): [number, number] => [p[0] * f + (f - 1) / 2, p[1] * f + (f - 1) / 2];
+    const up = (p: Point): [number, number] => [p[0] * f + (f - 1) / 2, p[1] * f + (f - 1) / 2];
     out.push({
       quad: [up(ptl), up(ptr), up(pbr), up(pbl)],
       ...(second

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { twinsMerged, withoutPhantoms } from './table-grid.js';
+import type { Gray } from './gray.js';
+import { framed, twinsMerged, withoutPhantoms } from './table-grid.js';
 
 const line = (pos: number, strength = 1) => ({ pos, strength });
 
@@ -37,5 +38,40 @@ describe('twinsMerged', () => {
     expect(twinsMerged(narrow, 10)).toEqual(narrow);
     // A close pair beyond the pixel limit stays two lines.
     expect(twinsMerged([line(0), line(100), line(115), line(215)], 10)).toHaveLength(4);
+  });
+});
+
+describe('framed', () => {
+  /** A 300 x 200 line image: horizontal rules at `rows` from x0 to x1, vertical ones at `cols` from y0 to y1. */
+  function lines(rows: number[], cols: number[], [x0, x1]: number[], [y0, y1]: number[]): Gray {
+    const w = 300;
+    const data = new Uint8Array(w * 200);
+    for (const y of rows) for (let x = x0!; x <= x1!; x++) data[y * w + x] = 255;
+    for (const x of cols) for (let y = y0!; y <= y1!; y++) data[y * w + x] = 255;
+    return { width: w, height: 200, data };
+  }
+
+  it('puts back the outer border where the inner rules run on beyond the outermost ones', () => {
+    // Rows every 30 px from 40 to 160, the border at 10 and 190 not printed; columns at
+    // 60, 150, 240 of a table from x 10 to 290.
+    const img = lines([40, 70, 100, 130, 160], [60, 150, 240], [10, 290], [10, 190]);
+    expect(framed(img, [40, 70, 100, 130, 160], [60, 150, 240])).toEqual({
+      rows: [10, 40, 70, 100, 130, 160, 190],
+      cols: [10, 60, 150, 240, 290],
+    });
+  });
+
+  it('leaves a table missing only its top rule as it is (a rule lost to a shaded header)', () => {
+    const img = lines([40, 70, 100, 130, 160, 190], [10, 60, 150, 240, 290], [10, 290], [10, 190]);
+    const rows = [40, 70, 100, 130, 160, 190];
+    const cols = [10, 60, 150, 240, 290];
+    expect(framed(img, rows, cols)).toEqual({ rows, cols });
+  });
+
+  it('leaves a framed table as it is, and a rule overshooting its frame by a little', () => {
+    const img = lines([10, 40, 70, 100, 130, 160, 190], [10, 60, 150, 240, 290], [8, 292], [10, 190]);
+    const rows = [10, 40, 70, 100, 130, 160, 190];
+    const cols = [10, 60, 150, 240, 290];
+    expect(framed(img, rows, cols)).toEqual({ rows, cols });
   });
 });

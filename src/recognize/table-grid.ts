@@ -26,10 +26,110 @@ export interface TableGrid {
 export function findRuling(dark: Gray, lineImg: Gray, turns: number, twins = false): TableGrid {
   const { width: w, height: h } = lineImg;
   const merged = (lines: Line[]): Line[] => (twins ? twinsMerged(lines, twinGap(lineImg)) : lines);
-  const rows = withoutPhantoms(merged(linesFromProfile(profile(lineImg.data, w, h, 'h'), w, 0.3)));
-  const cols = merged(linesFromProfile(profile(lineImg.data, w, h, 'v'), h, 0.3)).map((l) => l.pos);
+  const found = withoutPhantoms(merged(linesFromProfile(profile(lineImg.data, w, h, 'h'), w, 0.3)));
+  const foundCols = merged(linesFromProfile(profile(lineImg.data, w, h, 'v'), h, 0.3)).map((l) => l.pos);
+  const { rows, cols } = framed(lineImg, found, foundCols);
   const grow = Math.max(2, Math.round(Math.max(w, h) / 600));
   return { dark, lineImg, lineMask: dilate(threshold(lineImg, 128), grow), rows, cols, turns, twins };
+}
+
+/**
+ * Rows and columns with the outer frame put back where it was not printed (a table
+ * without its outer border, as word processors draw one with the border style
+ * "hidden"): the inner rules still run to the table's edge, so where the rules of one
+ * direction reach well beyond the outermost rule of the other, that edge is a rule too.
+ * A framed table's rules end on its frame and gain nothing.
+ */
+export function framed(
+  lineImg: Gray,
+  rows: readonly number[],
+  cols: readonly number[],
+): { rows: number[]; cols: number[] } {
+  const outRows = [...rows];
+  const outCols = [...cols];
+  if (rows.length < 2 || cols.length < 2) return { rows: outRows, cols: outCols };
+  // Half a row: less than any column or row of a ballot, more than a rule overshooting its frame.
+  const rowH = median(gaps(rows));
+  const minCell = Math.max(4, rowH * FRAME_MIN_CELL);
+  const across = ruleEnds(lineImg, rows, 'h');
+  const down = ruleEnds(lineImg, cols, 'v');
+  if (!across || !down) return { rows: outRows, cols: outCols };
+  // A border put back makes a cell like the others: a column no wider than the widest
+  // found, a row at most a header's height. Rules running to the edge of the raster were
+  // cut there by the table's frame (a table partly found), not ended by the table.
+  const widest = Math.max(...gaps(cols));
+  const [w, h] = [lineImg.width, lineImg.height];
+  const side = (gap: number, max: number, end: number, size: number): boolean =>
+    gap > minCell && gap <= max && end >= EDGE_CLEAR && end <= size - 1 - EDGE_CLEAR;
+  const left = side(cols[0]! - across.start, widest, across.start, w);
+  const right = side(across.end - cols[cols.length - 1]!, widest, across.end, w);
+  const top = side(rows[0]! - down.start, rowH * FRAME_MAX_ROW, down.start, h);
+  const bottom = side(down.end - rows[rows.length - 1]!, rowH * FRAME_MAX_ROW, down.end, h);
+  // A border left out is left out all round; one side alone is rather a rule lost to
+  // shading or blur, or a table cut by the frame, which other searches and checks handle.
+  if ([left, right, top, bottom].filter(Boolean).length < FRAMELESS_SIDES)
+    return { rows: outRows, cols: outCols };
+  if (left) outCols.unshift(across.start);
+  if (right) outCols.push(across.end);
+  if (top) outRows.unshift(down.start);
+  if (bottom) outRows.push(down.end);
+  return { rows: outRows, cols: outCols };
+}
+
+/** Sides of a table (of 4) where the rules must run on beyond the outermost rule for it to be frameless. */
+export const FRAMELESS_SIDES = 3;
+
+/** A missing border must leave at least this share of a row's height beyond the outermost rule. */
+export const FRAME_MIN_CELL = 0.5;
+/** The tallest row a border put back may make, in ordinary rows (a header row is taller). */
+const FRAME_MAX_ROW = 2.5;
+/** Pixels from the edge of the raster within which a rule's end is where the raster cut it. */
+const EDGE_CLEAR = 3;
+
+/**
+ * Where the rules at `pos` (horizontal for 'h', vertical for 'v') begin and end: the
+ * median over the rules of the ends of each one's longest run of line pixels (gaps of a
+ * few pixels bridged), counting only rules that run at least half the table.
+ */
+function ruleEnds(
+  lineImg: Gray,
+  pos: readonly number[],
+  axis: 'h' | 'v',
+): { start: number; end: number } | null {
+  const { width: w, height: h, data } = lineImg;
+  const len = axis === 'h' ? w : h;
+  const across = axis === 'h' ? h : w;
+  const gapTol = Math.max(3, Math.round(len / 200));
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const p of pos) {
+    const c = Math.round(p);
+    let bestStart = 0;
+    let bestEnd = -1;
+    let runStart = -1;
+    let lastOn = -Infinity;
+    for (let t = 0; t < len; t++) {
+      let on = false;
+      for (let d = -2; d <= 2 && !on; d++) {
+        const q = c + d;
+        if (q < 0 || q >= across) continue;
+        on = (axis === 'h' ? data[q * w + t]! : data[t * w + q]!) > 127;
+      }
+      if (!on) continue;
+      if (t - lastOn > gapTol + 1) runStart = t;
+      lastOn = t;
+      if (t - runStart > bestEnd - bestStart) {
+        bestStart = runStart;
+        bestEnd = t;
+      }
+    }
+    if (bestEnd - bestStart >= len * 0.5) {
+      starts.push(bestStart);
+      ends.push(bestEnd);
+    }
+  }
+  if (starts.length === 0) return null;
+  return { start: median(starts), end: median(ends) };
 }
 
 /** A gap between two lines under this share of the gaps beside it makes them twins (see `twinsMerged`). */
