@@ -267,6 +267,7 @@ async function tableStructure(
   const wideOffsets = [maxThick, 2 * maxThick, wideThick];
   // The ink search found too few rules either way: they may be dashed (see 'dashed').
   let fewInkRules = false;
+  const straightened = new Map<string, Gray>();
   for (const source of ['ink', 'shaded', 'faint', 'ridge', 'dashed', 'broken', 'smeared'] as const) {
     const level =
       source === 'ink' || source === 'shaded' || source === 'broken' || source === 'dashed'
@@ -287,7 +288,12 @@ async function tableStructure(
         : level !== null
           ? inkRules(level, maxThick)
           : (img: Gray): Mask => thinAcross(ridges(img, 'h'), 'h', maxThick);
-    const dark = straightenTable(warped, rules, maxThick);
+    // Searches that trace the same rules (the ink at the line level, or ridges) straighten
+    // the table the same way: once is enough.
+    const traced =
+      source === 'dashed' || source === 'broken' ? 'ink' : source === 'smeared' ? 'ridge' : source;
+    const dark = straightened.get(traced) ?? straightenTable(warped, rules, maxThick);
+    straightened.set(traced, dark);
     let hm: Mask;
     let vm: Mask;
     if (level !== null) {
