@@ -260,8 +260,8 @@ async function tableStructure(
   const along = Math.max(10, Math.round(Math.max(w, h) / 40));
   const offsets = [Math.max(2, Math.round(maxThick / 2)), maxThick];
   const ridges = (img: Gray, axis: 'h' | 'v'): Mask => ridgeMask(img, axis, along, offsets, 5);
-  // Rules of one direction found but (almost) none of the other: camera shake smeared the
-  // rules across its direction into wide, pale bands (see 'smeared').
+  // Rules of one direction found (at least SMEAR_MIN_RULES) and none of the other: camera
+  // shake smeared the rules across its direction into wide, pale bands (see 'smeared').
   let smearedAxis: 'h' | 'v' | null = null;
   const wideThick = SMEAR_SCALE * maxThick;
   const wideOffsets = [maxThick, 2 * maxThick, wideThick];
