@@ -38,6 +38,10 @@ const ballot = (
   css?: string,
 ): Case => ({ kind, scale, style: { font, border, width, layout, ink, ...(css ? { css } : {}) } });
 
+/** A districts ballot at 1.5 device px per CSS px in AR PL UMing, blue ink, with more CSS. */
+const smallDistricts = (css: string): Case =>
+  ballot('districts', 1.5, 'AR PL UMing CN', 1, 860, 'halves', '#1a2a9a', css);
+
 const CASES: Case[] = [
   ballot('projects', 1.5, 'Noto Sans CJK SC', 1, 974, 'halves', '#1a2a9a'),
   ballot('projects', 2, 'AR PL UMing CN', 2, 736, 'halves', '#111'),
@@ -81,16 +85,7 @@ const CASES: Case[] = [
     '#111',
     'table { border: 1px outset #808080; border-collapse: separate; border-spacing: 2px; } td, th { border: 1px inset #808080; }',
   ),
-  ballot(
-    'districts',
-    1.5,
-    'AR PL UMing CN',
-    1,
-    860,
-    'halves',
-    '#1a2a9a',
-    'table { border-collapse: separate; border-spacing: 3px; }',
-  ),
+  smallDistricts('table { border-collapse: separate; border-spacing: 3px; }'),
   // ✓ typed at the text's size in tall rows (a form filled in on a computer, then printed):
   // the glyph spans about a third of the row, less than a hand-drawn tick.
   {
@@ -109,14 +104,7 @@ const CASES: Case[] = [
   // Dashed rules, as a word processor's border style draws them: every rule broken into
   // dashes a rule's thickness apart, which no run of ink follows end to end.
   ballot('projects', 2, 'Noto Sans CJK SC', 1, 860, 'halves', '#111', 'td, th { border-style: dashed; }'),
-  ballot(
-    'districts',
-    1.5,
-    'AR PL UMing CN',
-    1,
-    860,
-    'halves',
-    '#1a2a9a',
+  smallDistricts(
     'td, th { border-style: dashed; } body { transform: rotate(3deg); transform-origin: 50% 30%; }',
   ),
   // A table printed without its outer border: the inner rules run on to where it would be.
