@@ -136,3 +136,58 @@ describe('gridLines on rules broken where cells meet', () => {
     expect(count(lines.h, 0, 103, w, 105)).toBeGreaterThan(2 * w * 0.8);
   });
 });
+
+describe('gridLines on a rule interrupted by a mark', () => {
+  // A frame 400 x 300 with rules 3 px thick, and a blob 40 px wide and 20 px high (the
+  // vertex of a big tick) sitting on the bottom rule and on the right rule, 60 px before
+  // each ends: the parts beyond the blob are far shorter than a rule must be.
+  const w = 400;
+  const h = 300;
+  const grid = blank(w, h);
+  fill(grid, 0, 0, w, 3);
+  fill(grid, 0, h - 3, w, h);
+  fill(grid, 0, 0, 3, h);
+  fill(grid, w - 3, 0, w, h);
+  fill(grid, w - 100, h - 20, w - 60, h);
+  fill(grid, w - 20, h - 100, w, h - 60);
+
+  it('finds no rule beyond the mark: the part left is too short for one', () => {
+    const lines = gridLines(grid, grid, 120, 90, 1, 6);
+    expect(count(lines.h, w - 60, h - 3, w - 3, h)).toBe(0);
+    expect(count(lines.v, w - 3, h - 60, w, h - 3)).toBe(0);
+  });
+
+  it('completes the rules with the parts beyond the mark, on the lines of rules found', () => {
+    const lines = gridLines(grid, grid, 120, 90, 1, 6);
+    const rules = lines.completed();
+    // The bottom rule between the blob and the right rule (x 340..397), all 3 px of it.
+    expect(count(rules, w - 60, h - 3, w - 3, h)).toBe(57 * 3);
+    // The right rule between the blob and the bottom rule (y 240..297).
+    expect(count(rules, w - 3, h - 60, w, h - 3)).toBe(57 * 3);
+    // The rules found are all there too; the mark is not (but for a few pixels of its edge,
+    // bridged as ink crossing a rule is).
+    expect(rules.data.every((on, i) => on || (!lines.h.data[i] && !lines.v.data[i]))).toBe(true);
+    expect(count(rules, w - 100, h - 20, w - 60, h - 3)).toBeLessThan(40 * 17 * 0.05);
+  });
+
+  it('never widens a rule: a stroke drawn alongside one stays out', () => {
+    // The right rule steps one pixel left halfway down (a rule a little off the vertical),
+    // and a stroke 60 px long (the arm of a big tick) runs down beside its upper half, one
+    // pixel of paper away: on a line the rule holds lower down.
+    const beside = { ...grid, data: grid.data.slice() };
+    fill(beside, w - 4, 150, w - 3, h);
+    for (let y = 150; y < h; y++) beside.data[y * w + w - 1] = 0;
+    fill(beside, w - 5, 20, w - 4, 80);
+    const lines = gridLines(beside, beside, 120, 90, 1, 6);
+    expect(count(lines.v, w - 5, 20, w - 4, 80)).toBe(0);
+    expect(count(lines.completed(), w - 5, 20, w - 4, 80)).toBe(0);
+  });
+
+  it('takes no short run on a line without a rule', () => {
+    // A dash as long as the part kept above, in the middle of the frame.
+    const dashed = { ...grid, data: grid.data.slice() };
+    fill(dashed, 150, 150, 207, 153);
+    const rules = gridLines(dashed, dashed, 120, 90, 1, 6).completed();
+    expect(count(rules, 100, 140, 300, 160)).toBe(0);
+  });
+});

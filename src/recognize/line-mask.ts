@@ -64,6 +64,32 @@ interface Smeared {
   readonly cross: Uint8Array | null;
 }
 
+/**
+ * Lines (rows of pixels for horizontal rules, columns for vertical ones) that already
+ * hold a rule, and the shorter run that suffices on them (see `gridLines`).
+ */
+interface Ruled {
+  readonly lines: Uint8Array;
+  readonly minRun: number;
+}
+
+/** Lines of `m` across `axis` holding a set pixel, or lying within `r` lines of one. */
+function ruledLines(m: Mask, axis: 'h' | 'v', r: number): Uint8Array {
+  const { width: w, height: h, data } = m;
+  const across = axis === 'h' ? h : w;
+  const held = new Uint8Array(across);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) if (data[row + x]) held[axis === 'h' ? y : x] = 1;
+  }
+  const out = new Uint8Array(across);
+  for (let a = 0; a < across; a++) {
+    if (!held[a]) continue;
+    for (let b = Math.max(0, a - r); b <= Math.min(across - 1, a + r); b++) out[b] = 1;
+  }
+  return out;
+}
+
 /** The run measurement of `lineMask`, on masks already smeared (so callers can share them). */
 function runsAlong(
   s: Smeared,
@@ -72,6 +98,7 @@ function runsAlong(
   minRun: number,
   tolerance: number,
   maxThick: number,
+  ruled: Ruled | null = null,
 ): Mask {
   const { width: w, height: h } = ink;
   const raw = ink.data;
@@ -107,7 +134,9 @@ function runsAlong(
       } else if (start >= 0 && (i === along || i - lastOn > maxGap)) {
         // A ruled line crosses a few perpendicular lines; a line of text (thin strokes
         // joined through the ink of its characters) needs bridging all along.
-        if (lastOn - start + 1 >= minRun && bridgedTotal <= (lastOn - start + 1) * 0.15) {
+        const len = lastOn - start + 1;
+        const long = len >= minRun || (ruled !== null && ruled.lines[a] === 1 && len >= ruled.minRun);
+        if (long && bridgedTotal <= len * 0.15) {
           for (let k = start; k <= lastOn; k++) if (raw[base + k * step]) out[base + k * step] = 1;
         }
         start = -1;
@@ -232,6 +261,16 @@ export function thinAcross(ink: Mask, axis: 'h' | 'v', maxThick: number): Mask {
   return { width: w, height: h, data: out };
 }
 
+export interface GridLines {
+  readonly h: Mask;
+  readonly v: Mask;
+  /**
+   * Every rule with the parts a mark cut off it (see `gridLines`): the line pixels to
+   * wipe from the ink before marks are measured. Made on demand, for the reading kept.
+   */
+  readonly completed: () => Mask;
+}
+
 /**
  * Horizontal and vertical rules of a grid: each axis found once on its own, then once
  * more with the other axis's rules as known crossings (see `lineMask`), so a rule
@@ -247,7 +286,7 @@ export function gridLines(
   tolerance: number,
   maxThick: number,
   gapAlong = tolerance,
-): { h: Mask; v: Mask } {
+): GridLines {
   const { width: w, height: hgt } = hInk;
   // The thin and ink masks of each axis are smeared once and serve both of its searches.
   const hS = {
@@ -263,5 +302,31 @@ export function gridLines(
   const v = runsAlong({ ...vS, cross: vCross }, vInk, 'v', minRunV, gapAlong, maxThick);
   const hCross = smearAcross(v.data, w, hgt, 'h', tolerance);
   const h = runsAlong({ ...hS, cross: hCross }, hInk, 'h', minRunH, gapAlong, maxThick);
-  return { h, v };
+  // A mark drawn over a rule (the vertex of a tick on the rule below its row) interrupts
+  // the rule, and the part beyond it, between the mark and the table's edge, may be
+  // shorter than a rule must be: it is no rule to the search, but it is still a rule's
+  // ink, not the mark's. On a line that holds a rule, a run a few rule widths long is
+  // taken as more of it where the rule was not found: it fills gaps along a rule, and
+  // never widens one (the arm of a tick drawn alongside a rule stays the tick's).
+  const completed = (): Mask => {
+    const short = 2 * maxThick;
+    const beyond = (axis: 'h' | 'v'): Mask => {
+      const found = axis === 'h' ? h : v;
+      const runs = runsAlong(
+        axis === 'h' ? { ...hS, cross: hCross } : { ...vS, cross: vCross },
+        axis === 'h' ? hInk : vInk,
+        axis,
+        Infinity,
+        gapAlong,
+        maxThick,
+        { lines: ruledLines(found, axis, tolerance), minRun: short },
+      );
+      const near = smearAcross(found.data, w, hgt, axis, tolerance + 1);
+      const out = new Uint8Array(w * hgt);
+      for (let i = 0; i < out.length; i++) out[i] = found.data[i]! | (runs.data[i]! & (near[i]! ^ 1));
+      return { width: w, height: hgt, data: out };
+    };
+    return union(beyond('h'), beyond('v'));
+  };
+  return { h, v, completed };
 }

@@ -23,7 +23,16 @@ import {
   type RowMap,
   type SerialCell,
 } from './row-map.js';
-import { findRuling, gaps, isSideways, median, turn, twinRules, type TableGrid } from './table-grid.js';
+import {
+  findRuling,
+  gaps,
+  isSideways,
+  median,
+  turn,
+  twinRules,
+  withRules,
+  type TableGrid,
+} from './table-grid.js';
 import { decide, decisionMargin, pageThresholds, tickLike } from './thresholds.js';
 import { faintLineLevel, ruleDarkness } from './rule-level.js';
 import { isShaded, withoutShading } from './shading.js';
@@ -347,7 +356,7 @@ async function tableStructure(
       why = why ? `${why}; ${source}: ${miss}` : miss;
       continue;
     }
-    const result = { found, kindMatch, dark };
+    const result = { found, kindMatch, dark, rules: lines.completed };
     // A table read from the ink whose rows fit no kind exactly (a hairline rule lost, half
     // a table read) is read from ridges too; the reading that fits a kind better wins.
     if (kindMatch.rowsMatch && kindMatch.score >= 0.45) return result;
@@ -360,6 +369,8 @@ interface Structure {
   readonly found: Analysis;
   readonly kindMatch: NonNullable<ReturnType<typeof matchKind>>;
   readonly dark: Gray;
+  /** The rules of the warped table, completed where marks cut them (see `gridLines`). */
+  readonly rules: () => Mask;
 }
 
 /** Rows matching a kind exactly first, then the kind score, then serials read in order. */
@@ -385,9 +396,10 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
 
   const rowH = median(gaps(g.rows));
   const voteBoxes = rowMap.slots.map((s) => cellBox(g, s.row, halves[s.half]!.vote));
+  // Marks are measured with the rules wiped, including parts of rules a mark cut off.
   const scoring = scoreVoteColumns(
     g.dark,
-    g.lineMask,
+    withRules(g, structure.rules()).lineMask,
     voteBoxes,
     rowMap.slots.map((s) => halves[s.half]!.vote),
     ctx.markLevel,

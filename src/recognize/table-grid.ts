@@ -1,6 +1,6 @@
 import { profile, linesFromProfile, type Line } from './grid-lines.js';
 import { rotate90, type Gray, type Mask } from './gray.js';
-import { dilate, threshold } from './line-mask.js';
+import { dilate, threshold, union } from './line-mask.js';
 
 /** An upright table raster with its ruling found. */
 export interface TableGrid {
@@ -29,8 +29,21 @@ export function findRuling(dark: Gray, lineImg: Gray, turns: number, twins = fal
   const found = withoutPhantoms(merged(linesFromProfile(profile(lineImg.data, w, h, 'h'), w, 0.3)));
   const foundCols = merged(linesFromProfile(profile(lineImg.data, w, h, 'v'), h, 0.3)).map((l) => l.pos);
   const { rows, cols } = framed(lineImg, found, foundCols);
-  const grow = Math.max(2, Math.round(Math.max(w, h) / 600));
-  return { dark, lineImg, lineMask: dilate(threshold(lineImg, 128), grow), rows, cols, turns, twins };
+  return { dark, lineImg, lineMask: grown(threshold(lineImg, 128)), rows, cols, turns, twins };
+}
+
+/** Line pixels grown by a couple of pixels (the fringe of a rule is grey, and the straightening not perfect). */
+function grown(lines: Mask): Mask {
+  return dilate(lines, Math.max(2, Math.round(Math.max(lines.width, lines.height) / 600)));
+}
+
+/**
+ * The grid with `rules`, found on the warped table before any turn, added to its line
+ * mask: turned as the grid was, grown as its own lines are.
+ */
+export function withRules(g: TableGrid, rules: Mask): TableGrid {
+  const more = grown(rotate90(rules, g.turns));
+  return { ...g, lineMask: union(g.lineMask, more) };
 }
 
 /**
