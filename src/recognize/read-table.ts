@@ -20,6 +20,7 @@ import {
   onlyMisreads,
   orderConfirmed,
   rulingPlacesRows,
+  sliverRows,
   type RowMap,
   type SerialCell,
 } from './row-map.js';
@@ -454,6 +455,11 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
   if (rowMap.slots.length > kind.items.length) {
     doubts.add('row_unplaced');
     notes.push(`${rowMap.slots.length} item rows, the ${kind.kind} ballot has ${kind.items.length}`);
+  }
+  const slivers = sliverRows(rowMap, g.rows);
+  if (slivers.length > 0) {
+    doubts.add('row_unplaced');
+    notes.push(`item row(s) ${slivers.map((s) => s.number).join(', ')} less than half as high as the others`);
   }
   if (!kindMatch.rowsMatch || kindMatch.margin < 0.2 || kindMatch.score < 0.45) {
     doubts.add('kind_uncertain');

@@ -5,6 +5,7 @@ import {
   onlyMisreads,
   orderConfirmed,
   rulingPlacesRows,
+  sliverRows,
   type SerialCell,
 } from './row-map.js';
 
@@ -299,5 +300,45 @@ describe('highestSerial', () => {
     expect(garbled.agreeing).toBe(0);
     expect(highestSerial(garbled)).toBe(89);
     expect(highestSerial(projects(() => null))).toBeNull();
+  });
+});
+
+describe('mapRows, a stray rule in an item row', () => {
+  // A districts half: a pen stroke across row 2 was taken for a rule, splitting it in
+  // two (rows 2 and 3). Serials 3..8 below vote for two header rows and win; rows 1 and
+  // 2 read 1 and 2, so the sequence puts item 1 on the row that holds serial 2.
+  const cells = half(0, 10, (r) => (r === 0 || r === 3 ? null : r === 1 ? 1 : r === 2 ? 2 : r - 1));
+
+  it('counts a disagreeing serial that its neighbour continues as serious, not a lone misread', () => {
+    const m = mapRows(cells, 1, [8]);
+    expect(m.headerRows).toBe(2);
+    expect(m.conflicts).toEqual([[1, 2]]);
+    expect(m.seriousConflicts).toBe(1);
+    expect(onlyMisreads(m, 1)).toBe(false);
+  });
+
+  it('finds the sliver the stray rule cut off, and none in an evenly ruled table', () => {
+    const m = mapRows(cells, 1, [8]);
+    // Rules 55 px apart, and one 44 px into row 2 (the underline).
+    const edges = [45, 105, 160, 204, 215, 270, 325, 380, 436, 491, 546];
+    expect(sliverRows(m, edges).map((s) => s.number)).toEqual([2]);
+    const even = mapRows(
+      half(0, 9, (r) => (r === 0 ? null : r)),
+      1,
+      [8],
+    );
+    expect(sliverRows(even, [45, 105, 160, 215, 270, 325, 380, 436, 491, 546])).toEqual([]);
+    // A name wrapped onto two lines makes its row higher: no sliver.
+    expect(sliverRows(even, [45, 105, 160, 270, 325, 380, 436, 491, 546, 601])).toEqual([]);
+  });
+
+  it('still takes a lone misread between agreeing rows for a misread', () => {
+    const m = mapRows(
+      half(0, 9, (r) => (r === 0 ? null : r === 4 ? 7 : r)),
+      1,
+      [8],
+    );
+    expect(m.conflicts).toEqual([[4, 7]]);
+    expect(m.seriousConflicts).toBe(0);
   });
 });

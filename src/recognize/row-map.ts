@@ -124,11 +124,19 @@ export function mapRows(
     const s = slots[k];
     return s !== undefined && (s.ocr === s.number || s.ocr === null || partial(s));
   };
+  // What OCR read on each row of each half, header rows included.
+  const readAt = (half: number, row: number): number | null =>
+    byHalf[half]?.find((c) => c.row === row)?.ocr ?? null;
   let serious = 0;
   slots.forEach((s, k) => {
     if (s.ocr === null || s.ocr === s.number || partial(s)) return;
     const lone = (k === 0 || agrees(k - 1)) && (k === slots.length - 1 || agrees(k + 1));
-    if (!lone) serious++;
+    // A read that the row just above or below continues (it read one less, or one
+    // more) is not a misread digit: two serials agreeing with each other against the
+    // sequence mean the rows are shifted, as a stray stroke taken for a rule in an item
+    // row shifts them, pushing item 1 into the header.
+    const continued = readAt(s.half, s.row - 1) === s.ocr - 1 || readAt(s.half, s.row + 1) === s.ocr + 1;
+    if (!lone || continued) serious++;
   });
   return {
     slots,
@@ -188,6 +196,27 @@ export function rulingPlacesRows(map: RowMap, halfCount: number, rowEdges: reado
     for (const r of rows) heights.push(rowEdges[r + 1]! - rowEdges[r]!);
   }
   return Math.max(...heights) <= EVEN_ROWS * Math.min(...heights);
+}
+
+/**
+ * Share of the usual item row height under which a row is a sliver cut off by a stray
+ * stroke, not an item: item rows are printed alike, and a name wrapped onto two lines
+ * makes its row higher, never lower.
+ */
+const SLIVER_ROW = 0.5;
+
+/**
+ * Item rows far lower than the others (under half the median item row): parts of a row
+ * split by a stroke taken for a rule (an underline, a crossing-out across the names).
+ * Every row after the split is one place off, and the count can still be exactly the
+ * ballot's when the first item slipped into the header, so nothing else may notice.
+ * `rowEdges` are the y of the table's horizontal rules.
+ */
+export function sliverRows(map: RowMap, rowEdges: readonly number[]): Slot[] {
+  const heights = map.slots.map((s) => rowEdges[s.row + 1]! - rowEdges[s.row]!);
+  const sorted = [...heights].sort((a, b) => a - b);
+  const usual = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  return map.slots.filter((_, k) => heights[k]! < SLIVER_ROW * usual);
 }
 
 /** Agreeing serial reads per disagreeing one at which the disagreeing may be misreads (see `onlyMisreads`). */
