@@ -468,6 +468,7 @@ async function benchmark(
     calls: ocrUsage.calls,
     ms: Math.round(ocrUsage.ms),
     msPerCall: ocrUsage.calls ? ocrUsage.ms / ocrUsage.calls : null,
+    failures: ocrUsage.failures,
     shareOfTime: pagesMs ? ocrUsage.ms / pagesMs : null,
   };
   const figures = {
@@ -542,7 +543,7 @@ async function benchmark(
     `ms per page, one core         median ${o.medianMs?.toFixed(0) ?? '–'}, p95 ${o.p95Ms?.toFixed(0) ?? '–'} (recognizer start-up ${startupMs.toFixed(0)} ms)`,
   );
   console.log(
-    `OCR of serials, one core      ${pct(ocr.shareOfTime)} of the pages' time (${ocr.calls} calls, ${ocr.msPerCall?.toFixed(1) ?? '–'} ms each)`,
+    `OCR of serials, one core      ${pct(ocr.shareOfTime)} of the pages' time (${ocr.calls} calls, ${ocr.msPerCall?.toFixed(1) ?? '–'} ms each, ${ocr.failures} failed)`,
   );
   if (pool) {
     console.log(

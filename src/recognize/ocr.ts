@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createWorker, PSM, type Worker } from 'tesseract.js';
-import type { Gray } from './gray.js';
+import { enlarge, type Gray } from './gray.js';
 
 /**
  * Tesseract, offline. Language data comes from the @tesseract.js-data packages in
@@ -25,6 +25,12 @@ export function toPgm(img: Gray, pad = 0): Buffer {
   return Buffer.concat([header, body]);
 }
 
+/**
+ * The widest line (padding included) Tesseract can read: it keeps coordinates in 16 bits,
+ * and a wider image fails inside it (its JSON output comes back cut short).
+ */
+export const MAX_LINE_WIDTH = 32_000;
+
 export interface OcrGlyph {
   readonly text: string;
   readonly confidence: number;
@@ -45,6 +51,8 @@ export interface OcrWord extends OcrGlyph {
 export interface OcrUsage {
   readonly calls: number;
   readonly ms: number;
+  /** Calls that failed inside Tesseract (read as nothing). */
+  readonly failures: number;
 }
 
 /**
@@ -56,6 +64,7 @@ export type SerialReader = Pick<DigitReader, 'words'>;
 export class DigitReader {
   private calls = 0;
   private ms = 0;
+  private failures = 0;
 
   private constructor(private readonly worker: Worker) {}
 
@@ -64,6 +73,10 @@ export class DigitReader {
       langPath: langPath('eng'),
       gzip: true,
       cacheMethod: 'none',
+      // A job that fails inside Tesseract (its JSON output cut short on some strips) rejects
+      // its own promise; without a handler tesseract.js also throws it, uncaught, from a
+      // message listener, which ends the process.
+      errorHandler: () => undefined,
     });
     await worker.setParameters({
       tessedit_char_whitelist: '0123456789',
@@ -81,17 +94,29 @@ export class DigitReader {
   /**
    * Read a row of serial numbers laid side by side with blank gaps (one text line:
    * much faster for the LSTM than a tall strip). Words come back with their
-   * horizontal extent so the caller can tell which cell each came from.
+   * horizontal extent on `strip` so the caller can tell which cell each came from.
+   * `scale` (an integer) enlarges the strip first, for digits too small to read.
    */
-  async words(strip: Gray): Promise<OcrWord[]> {
+  async words(strip: Gray, scale = 1): Promise<OcrWord[]> {
     // Nothing inked (a blank strip): nothing to read, skip the call.
     if (strip.width === 0 || strip.height === 0 || !strip.data.some((v) => v >= 40)) return [];
     const pad = 10;
     const t0 = performance.now();
-    const res = await this.worker.recognize(toPgm(strip, pad), {}, { blocks: true, text: false });
-    this.calls++;
-    this.ms += performance.now() - t0;
-    // Tesseract's boxes are on the padded image; the caller's strip starts at pad.
+    // Never enlarged past what Tesseract can take.
+    const f = Math.max(1, Math.min(scale, Math.floor((MAX_LINE_WIDTH - 2 * pad) / strip.width)));
+    const img = f > 1 ? enlarge(strip, f) : strip;
+    let res: Awaited<ReturnType<Worker['recognize']>>;
+    try {
+      res = await this.worker.recognize(toPgm(img, pad), {}, { blocks: true, text: false });
+    } catch {
+      // Nothing read on this strip: the rows go unconfirmed, and the ballot to a person.
+      this.failures++;
+      return [];
+    } finally {
+      this.calls++;
+      this.ms += performance.now() - t0;
+    }
+    // Tesseract's boxes are on the padded (and enlarged) image; the caller's strip starts at pad.
     const glyphOf = (g: {
       text: string;
       confidence: number;
@@ -99,8 +124,8 @@ export class DigitReader {
     }): OcrGlyph => ({
       text: g.text.trim(),
       confidence: g.confidence,
-      x0: g.bbox.x0 - pad,
-      x1: g.bbox.x1 - pad,
+      x0: (g.bbox.x0 - pad) / f,
+      x1: (g.bbox.x1 - pad) / f,
     });
     const out: OcrWord[] = [];
     for (const block of res.data.blocks ?? []) {
@@ -116,11 +141,11 @@ export class DigitReader {
   }
 
   /**
-   * Calls made since the reader was created, and the wall time spent in them: the
-   * benchmark reports OCR's share of the recognizer's time from it.
+   * Calls made since the reader was created, the wall time spent in them, and how many
+   * failed: the benchmark reports OCR's share of the recognizer's time from it.
    */
   usage(): OcrUsage {
-    return { calls: this.calls, ms: this.ms };
+    return { calls: this.calls, ms: this.ms, failures: this.failures };
   }
 
   async close(): Promise<void> {
