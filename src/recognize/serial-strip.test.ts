@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OcrWord } from './ocr.js';
-import { onBlankPaper, serialsBySpan } from './serial-strip.js';
+import { inOrder, onBlankPaper, serialsBySpan } from './serial-strip.js';
 
 describe('onBlankPaper', () => {
   it('brings grey paper to 0 and keeps the digit darker than it', () => {
@@ -51,5 +51,42 @@ describe('serialsBySpan', () => {
       [1, 1],
       [2, 2],
     ]);
+  });
+});
+
+describe('inOrder', () => {
+  it('counts the reads that count up with the rows, not every read', () => {
+    // Rows 1..3 read 1..3 (under one header row); row 5 misread as 8.
+    expect(
+      inOrder(
+        new Map([
+          [1, 1],
+          [2, 2],
+          [3, 3],
+          [5, 8],
+        ]),
+      ),
+    ).toBe(3);
+    // The same three in order: a read with one more number, misread, is no better.
+    expect(
+      inOrder(
+        new Map([
+          [1, 1],
+          [2, 2],
+          [3, 3],
+        ]),
+      ),
+    ).toBe(3);
+    // A second half counts up from 21 under the same header row.
+    expect(
+      inOrder(
+        new Map([
+          [4, 24],
+          [6, 26],
+          [7, 8],
+        ]),
+      ),
+    ).toBe(2);
+    expect(inOrder(new Map())).toBe(0);
   });
 });

@@ -73,3 +73,15 @@ export function serialsBySpan(
   }
   return read;
 }
+
+/**
+ * How many of one half's reads (row → number) count up with the rows as items do: the
+ * most reads sharing one offset between row and number. Of two reads of the same strip
+ * (as it is, and enlarged), the one with more such reads is the better one; a read with
+ * more numbers, one of them misread, is not.
+ */
+export function inOrder(read: ReadonlyMap<number, number>): number {
+  const byOffset = new Map<number, number>();
+  for (const [row, n] of read) byOffset.set(row - n, (byOffset.get(row - n) ?? 0) + 1);
+  return Math.max(0, ...byOffset.values());
+}
