@@ -55,38 +55,17 @@ describe('serialsBySpan', () => {
 });
 
 describe('inOrder', () => {
+  /** Reads as `row: number` pairs. */
+  const reads = (byRow: Record<number, number>): Map<number, number> =>
+    new Map(Object.entries(byRow).map(([row, n]) => [Number(row), n] as const));
+
   it('counts the reads that count up with the rows, not every read', () => {
     // Rows 1..3 read 1..3 (under one header row); row 5 misread as 8.
-    expect(
-      inOrder(
-        new Map([
-          [1, 1],
-          [2, 2],
-          [3, 3],
-          [5, 8],
-        ]),
-      ),
-    ).toBe(3);
+    expect(inOrder(reads({ 1: 1, 2: 2, 3: 3, 5: 8 }))).toBe(3);
     // The same three in order: a read with one more number, misread, is no better.
-    expect(
-      inOrder(
-        new Map([
-          [1, 1],
-          [2, 2],
-          [3, 3],
-        ]),
-      ),
-    ).toBe(3);
+    expect(inOrder(reads({ 1: 1, 2: 2, 3: 3 }))).toBe(3);
     // A second half counts up from 21 under the same header row.
-    expect(
-      inOrder(
-        new Map([
-          [4, 24],
-          [6, 26],
-          [7, 8],
-        ]),
-      ),
-    ).toBe(2);
+    expect(inOrder(reads({ 4: 24, 6: 26, 7: 8 }))).toBe(2);
     expect(inOrder(new Map())).toBe(0);
   });
 });
