@@ -31,6 +31,14 @@ export function toPgm(img: Gray, pad = 0): Buffer {
  */
 export const MAX_LINE_WIDTH = 32_000;
 
+/** Paper added round a strip before it is read (Tesseract misses ink touching the edge). */
+const PAD = 10;
+
+/** The largest integer factor a strip `width` px wide can be enlarged by and still be read. */
+export function widestScale(width: number): number {
+  return Math.max(1, Math.floor((MAX_LINE_WIDTH - 2 * PAD) / width));
+}
+
 export interface OcrGlyph {
   readonly text: string;
   readonly confidence: number;
@@ -100,10 +108,10 @@ export class DigitReader {
   async words(strip: Gray, scale = 1): Promise<OcrWord[]> {
     // Nothing inked (a blank strip): nothing to read, skip the call.
     if (strip.width === 0 || strip.height === 0 || !strip.data.some((v) => v >= 40)) return [];
-    const pad = 10;
+    const pad = PAD;
     const t0 = performance.now();
     // Never enlarged past what Tesseract can take.
-    const f = Math.max(1, Math.min(scale, Math.floor((MAX_LINE_WIDTH - 2 * pad) / strip.width)));
+    const f = Math.max(1, Math.min(scale, widestScale(strip.width)));
     const img = f > 1 ? enlarge(strip, f) : strip;
     let res: Awaited<ReturnType<Worker['recognize']>>;
     try {

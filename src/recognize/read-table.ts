@@ -11,7 +11,7 @@ import { warp, type Point } from './homography.js';
 import { matchKind } from './kind-match.js';
 import { guessLayout, type Half } from './layout.js';
 import { innerBox, scoreVoteColumns } from './mark-score.js';
-import { MAX_LINE_WIDTH, type SerialReader } from './ocr.js';
+import { widestScale, type SerialReader } from './ocr.js';
 import { inOrder, onBlankPaper, serialsBySpan } from './serial-strip.js';
 import type { BallotReading, Box, ItemReading } from './reading.js';
 import {
@@ -191,11 +191,7 @@ async function readSerials(g: TableGrid, halves: readonly Half[], ctx: TableCont
     // with more numbers in order (more numbers with a misread among them would lower the
     // agreement of a reading the first read already placed).
     const inked = parts.filter((p) => p.ink).length;
-    const enlarge = Math.min(
-      MAX_ENLARGE,
-      Math.ceil(SMALL_STRIP / height),
-      Math.floor((MAX_LINE_WIDTH - 100) / width),
-    );
+    const enlarge = Math.min(MAX_ENLARGE, Math.ceil(SMALL_STRIP / height), widestScale(width));
     if (read.size < inked * 0.5 && enlarge >= 2) {
       const again = serialsBySpan(await ctx.digits.words(whole, enlarge), spans, gap);
       if (inOrder(again) > inOrder(read)) read = again;

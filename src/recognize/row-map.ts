@@ -1,3 +1,5 @@
+import { median } from './table-grid.js';
+
 /**
  * Which item each table row holds. Two witnesses: the row sequence (items are
  * numbered down each half, halves left to right) and OCR of the serial cell.
@@ -214,8 +216,7 @@ const SLIVER_ROW = 0.5;
  */
 export function sliverRows(map: RowMap, rowEdges: readonly number[]): Slot[] {
   const heights = map.slots.map((s) => rowEdges[s.row + 1]! - rowEdges[s.row]!);
-  const sorted = [...heights].sort((a, b) => a - b);
-  const usual = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const usual = median(heights);
   return map.slots.filter((_, k) => heights[k]! < SLIVER_ROW * usual);
 }
 
