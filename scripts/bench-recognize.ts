@@ -34,6 +34,7 @@ import type { PageReading } from '../src/recognize/reading.js';
 import { ALLOCATOR_ENV } from '../src/worker/allocator.js';
 import type { FromReader, ToReader } from './fixtures/one-core-reader.js';
 import { scorePage, summarize, type Figures, type PageScore } from './fixtures/score.js';
+import { savedPage } from './bench/compare.js';
 import type { FileTruth, Manifest } from './fixtures/truth.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -84,11 +85,7 @@ function generatorHash(): string {
   const h = createHash('sha256');
   const dir = 'scripts/fixtures';
   for (const f of readdirSync(dir).sort())
-    if (
-      f.endsWith('.ts') &&
-      !f.endsWith('.test.ts') &&
-      !['score.ts', 'one-core-reader.ts', 'compare.ts'].includes(f)
-    )
+    if (f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'score.ts' && f !== 'one-core-reader.ts')
       h.update(f).update(readFileSync(join(dir, f)));
   h.update(readFileSync('scripts/make-fixtures.ts'));
   return h.digest('hex').slice(0, 16);
@@ -494,20 +491,7 @@ async function benchmark(
     byFormat,
     byTag,
     /** Every page in short, so two runs can be compared page by page. */
-    pages: scores.map((s) => ({
-      file: s.file,
-      page: s.page,
-      status: s.status,
-      toPerson: s.toPerson,
-      ballots: s.ballots.map((b) => ({
-        kind: b.readKind ?? b.truthKind,
-        match: b.match,
-        verdict: b.verdict,
-        expect: b.expect,
-        readingRight: b.readingRight,
-        doubts: b.doubts,
-      })),
-    })),
+    pages: scores.map(savedPage),
     wrong: wrong.map((s) => ({
       file: s.file,
       page: s.page,

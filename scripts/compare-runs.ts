@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { compareRuns, type SavedRun } from './fixtures/compare.js';
+import { compareRuns, type SavedRun } from './bench/compare.js';
 
 const program = new Command()
   .name('compare-runs')

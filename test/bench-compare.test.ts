@@ -5,7 +5,7 @@ import {
   type SavedBallot,
   type SavedPage,
   type SavedRun,
-} from '../scripts/fixtures/compare.js';
+} from '../scripts/bench/compare.js';
 import type { Figures } from '../scripts/fixtures/score.js';
 
 const ballot = (over: Partial<SavedBallot> = {}): SavedBallot => ({
@@ -14,10 +14,11 @@ const ballot = (over: Partial<SavedBallot> = {}): SavedBallot => ({
   verdict: 'valid',
   expect: 'valid',
   readingRight: true,
+  autoWrong: false,
   doubts: [],
   ...over,
 });
-const page = (file: string, ballots: SavedBallot[], status = 'ballots'): SavedPage => ({
+const page = (file: string, ballots: SavedBallot[], status: SavedPage['status'] = 'ballots'): SavedPage => ({
   file,
   page: 1,
   status,
@@ -68,7 +69,7 @@ describe('compareRuns', () => {
       // Now counted without a person: better.
       page('a.png', [ballot()]),
       // Counted, but wrongly: worse, even though nothing else changed.
-      page('b.png', [ballot({ readingRight: false })]),
+      page('b.png', [ballot({ readingRight: false, autoWrong: true })]),
       // Still in review, still wrong, another reason: reasons only.
       page('c.png', [review(['marginal_mark'], false)]),
       page('d.png', [ballot()]),
