@@ -1,5 +1,6 @@
 import type { Election } from '../election/election.js';
 import type { ReviewReason } from '../election/reasons.js';
+import { withoutBanding } from './banding.js';
 import { encodeBallotPng } from './ballot-image.js';
 import { inkRules, straightenTable } from './dewarp.js';
 import { MIN_AUTO_CONFIDENCE, tableConfidence, unsureAsAWhole } from './confidence.js';
@@ -417,10 +418,19 @@ export async function readTable(page: Gray, cand: TableCandidate, ctx: TableCont
 
   const rowH = median(gaps(g.rows));
   const voteBoxes = rowMap.slots.map((s) => cellBox(g, s.row, halves[s.half]!.vote));
-  // Marks are measured with the rules wiped, including parts of rules a mark cut off.
-  const scoring = scoreVoteColumns(
+  // Marks are measured with the rules wiped, including parts of rules a mark cut off,
+  // and with bands of darker paper across the table taken out (see `withoutBanding`).
+  const lineMask = withRules(g, structure.rules()).lineMask;
+  const markDark = withoutBanding(
     g.dark,
-    withRules(g, structure.rules()).lineMask,
+    lineMask,
+    halves.map((hf) => [g.cols[hf.vote]!, g.cols[hf.vote + 1]!] as const),
+    g.cols[0]!,
+    g.cols[g.cols.length - 1]!,
+  );
+  const scoring = scoreVoteColumns(
+    markDark,
+    lineMask,
     voteBoxes,
     rowMap.slots.map((s) => halves[s.half]!.vote),
     ctx.markLevel,
