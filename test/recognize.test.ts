@@ -397,6 +397,25 @@ describe('recognizer on committed fixtures', () => {
     expect(marked(read[1]!)).toEqual(truth[1]!.marks);
   });
 
+  it('reads the marks of photos whose paper is banded or greyed across the table', async () => {
+    // The benchmark's file 59: a photo striped by flickering light, the bands darker than
+    // the mark level. Every empty vote cell read as half filled and the ticks drowned in
+    // the bands (a correction in 25 cells, nothing read). File 210: two slips in pencil on
+    // paper the light left grey, every cell a correction. With each row brought back to
+    // its own paper (taken from its serial and name cells), all three ballots are read
+    // exactly and counted.
+    const striped = await readBench(59, '059-photo-single-projects.jpg');
+    expectExact(striped.read[0], striped.truth[0]);
+    const grey = await readBench(210, '210-photo-slips2-projects.jpg');
+    expect(grey.read).toHaveLength(2);
+    // Slips are read top to bottom; match each to its truth by kind and marks.
+    for (const b of grey.read)
+      expectExact(
+        b,
+        grey.truth.find((t) => t.marks.join() === marked(b).join()),
+      );
+  });
+
   it('does not read a table clearly the right way up a second time upside down', async () => {
     // An OCR that reads nothing: the table's occupancy (serials in every row, votes in a
     // few) says which way is up, so each half's strip is read once per reading of the
