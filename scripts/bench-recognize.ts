@@ -32,8 +32,8 @@ import { createRecognizerPool } from '../src/recognize/pool.js';
 import { RECOGNIZER_VERSION } from '../src/recognize/recognizer.js';
 import type { PageReading } from '../src/recognize/reading.js';
 import { ALLOCATOR_ENV } from '../src/worker/allocator.js';
-import type { FromReader, ToReader } from './fixtures/one-core-reader.js';
-import { scorePage, summarize, type Figures, type PageScore } from './fixtures/score.js';
+import type { FromReader, ToReader } from './bench/one-core-reader.js';
+import { scorePage, summarize, type Figures, type PageScore } from './bench/score.js';
 import { savedPage } from './bench/compare.js';
 import type { FileTruth, Manifest } from './fixtures/truth.js';
 
@@ -80,13 +80,15 @@ const log = (line: string): void => {
   else console.log(line);
 };
 
-/** A fingerprint of the generator's code (not the scoring or the bench's reader): a changed generator must not be benchmarked on a stale set. */
+/**
+ * A fingerprint of the generator's code (scripts/fixtures; the scoring and the bench's
+ * reader live in scripts/bench): a changed generator must not be benchmarked on a stale set.
+ */
 function generatorHash(): string {
   const h = createHash('sha256');
   const dir = 'scripts/fixtures';
   for (const f of readdirSync(dir).sort())
-    if (f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'score.ts' && f !== 'one-core-reader.ts')
-      h.update(f).update(readFileSync(join(dir, f)));
+    if (f.endsWith('.ts') && !f.endsWith('.test.ts')) h.update(f).update(readFileSync(join(dir, f)));
   h.update(readFileSync('scripts/make-fixtures.ts'));
   return h.digest('hex').slice(0, 16);
 }
@@ -199,7 +201,7 @@ async function extractFile(
 }
 
 /**
- * The one-core reader in a child process (scripts/fixtures/one-core-reader.ts):
+ * The one-core reader in a child process (scripts/bench/one-core-reader.ts):
  * pages go one at a time, readings come back without their images.
  */
 interface OneCoreReader {
@@ -223,7 +225,7 @@ function allocatorLabel(): string {
 }
 
 async function startOneCoreReader(election: Election): Promise<OneCoreReader> {
-  const child = fork('scripts/fixtures/one-core-reader.ts', [], {
+  const child = fork('scripts/bench/one-core-reader.ts', [], {
     execArgv: ['--import', 'tsx'],
     serialization: 'advanced',
     env: READER_ENV,

@@ -6,7 +6,7 @@ import {
   type SavedPage,
   type SavedRun,
 } from '../scripts/bench/compare.js';
-import type { Figures } from '../scripts/fixtures/score.js';
+import type { Figures } from '../scripts/bench/score.js';
 
 const ballot = (over: Partial<SavedBallot> = {}): SavedBallot => ({
   kind: 'projects',

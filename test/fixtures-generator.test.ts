@@ -11,7 +11,7 @@ import { loadElection } from '../src/election/load.js';
 import { judgeConfirmed } from '../src/election/rules.js';
 import { generateFixtures, recipesFor } from '../scripts/fixtures/generate.js';
 import type { Recipe } from '../scripts/fixtures/plan.js';
-import { scoreBallots, scorePage, summarize } from '../scripts/fixtures/score.js';
+import { scoreBallots, scorePage, summarize } from '../scripts/bench/score.js';
 import type { BallotTruth, FileTruth, Manifest } from '../scripts/fixtures/truth.js';
 import type { ReviewReason } from '../src/election/reasons.js';
 import type { BallotReading } from '../src/recognize/reading.js';
