@@ -8,27 +8,36 @@ import type { Gray, Mask } from './gray.js';
  * half filled and a tick drowns in the band it crosses. The local paper estimate of
  * `inkDarkness` works in blocks far taller than a band and cannot see them.
  *
- * A band runs across the whole table, a mark stays in its vote cell: each row's paper
- * level is taken from the cells that are not vote cells (serial and name columns, rules
- * excluded), as a low quantile of their darkness so that the text on that row does not
- * count, and the row is brought back to that paper. Darkness is relative to the paper
- * (see `inkDarkness`: 255 × (1 − brightness / paper)), so a row whose paper is darker
- * by m is rescaled, not shifted: light pencil in a band keeps its own darkness. Rows
- * whose paper level is under `MIN_BAND` are left as they are, so a table without bands
- * is returned unchanged (the same object). Pure.
+ * A band runs across the whole table. Each pixel row's paper level is measured twice,
+ * rules excluded, as a low quantile of its darkness (text, a tick, a filled cell cover
+ * less than three quarters of a row and do not move it): over the serial and name cells,
+ * and over the vote cells. The row's paper is the lower of the two: a band darkens both,
+ * while grey print or a highlighter on the names darkens only the first, and a mark only
+ * the second, so neither is taken for paper and no mark is lightened for them. A level
+ * darker than `MAX_BAND` is no band either (a pen line struck across the whole row).
+ *
+ * Darkness is relative to the paper (see `inkDarkness`: 255 × (1 − brightness / paper)),
+ * so a row whose paper is darker by m is rescaled, not shifted: light pencil in a band
+ * keeps its own darkness. Rows whose paper is whiter than `MIN_BAND` are left as they
+ * are, so a table without bands is returned unchanged (the same object). Pure.
  */
 
-/** Share of a row's sampled pixels that may be ink (text) without moving its paper level. */
+/**
+ * Share of a row's samples that must be paper for its paper level to be read: text or
+ * a mark may cover up to three quarters of the row before the level moves.
+ */
 const PAPER_QUANTILE = 0.25;
 /** Paper darkness of a row under which it is no band (grain, the faint halo of text). */
 const MIN_BAND = 8;
-/** Sampled pixels a row needs for its paper level to mean anything. */
-const MIN_SAMPLES = 20;
+/** Paper darkness over which a row's "paper" is print or pen, not a band. */
+const MAX_BAND = 96;
+/** Samples a row needs on each side (serial and name cells, vote cells) for its paper level to mean anything. */
+const MIN_SAMPLES = 10;
 
 /**
  * `dark` less its horizontal bands; `lines` masks the ruling (never paper), `voteSpans`
- * are the x ranges [x0, x1) of the vote columns (marks, never sampled), `x0`..`x1` the
- * table's own width (outside it lies the margin round the table).
+ * are the x ranges [x0, x1) of the vote columns, `x0`..`x1` the table's own width
+ * (outside it lies the margin round the table).
  */
 export function withoutBanding(
   dark: Gray,
@@ -40,28 +49,36 @@ export function withoutBanding(
   const { width: w, height: h, data } = dark;
   const lo = Math.max(0, Math.round(x0));
   const hi = Math.min(w, Math.round(x1));
-  const sampled = new Uint8Array(w);
-  for (let x = lo; x < hi; x++) sampled[x] = 1;
+  // Which side of the table each column of pixels is sampled for: 1 serial and name
+  // cells, 2 vote cells (their spans rounded outwards, so no vote pixel counts as frame).
+  const side = new Uint8Array(w);
+  for (let x = lo; x < hi; x++) side[x] = 1;
   for (const [a, b] of voteSpans)
-    for (let x = Math.max(0, Math.floor(a)); x < Math.min(w, Math.ceil(b)); x++) sampled[x] = 0;
+    for (let x = Math.max(lo, Math.floor(a)); x < Math.min(hi, Math.ceil(b)); x++) side[x] = 2;
   const paper = new Uint8Array(h);
   let banded = false;
-  const hist = new Uint32Array(256);
+  const frame = new Uint32Array(256);
+  const vote = new Uint32Array(256);
   for (let y = 0; y < h; y++) {
-    hist.fill(0);
-    let n = 0;
+    frame.fill(0);
+    vote.fill(0);
+    let nFrame = 0;
+    let nVote = 0;
     const row = y * w;
     for (let x = lo; x < hi; x++) {
-      if (!sampled[x] || lines.data[row + x]) continue;
-      hist[data[row + x]!]!++;
-      n++;
+      const s = side[x]!;
+      if (lines.data[row + x]) continue;
+      if (s === 1) {
+        frame[data[row + x]!]!++;
+        nFrame++;
+      } else if (s === 2) {
+        vote[data[row + x]!]!++;
+        nVote++;
+      }
     }
-    if (n < MIN_SAMPLES) continue;
-    const rank = Math.floor(n * PAPER_QUANTILE);
-    let seen = 0;
-    let level = 0;
-    while (level < 255 && seen + hist[level]! <= rank) seen += hist[level++]!;
-    if (level >= MIN_BAND) {
+    if (nFrame < MIN_SAMPLES || nVote < MIN_SAMPLES) continue;
+    const level = Math.min(lowQuantile(frame, nFrame), lowQuantile(vote, nVote));
+    if (level >= MIN_BAND && level <= MAX_BAND) {
       paper[y] = level;
       banded = true;
     }
@@ -72,7 +89,7 @@ export function withoutBanding(
     const m = paper[y]!;
     if (m === 0) continue;
     // Brightness relative to the row's own paper: (255 - d) / (255 - m) of it.
-    const gain = 255 / Math.max(1, 255 - m);
+    const gain = 255 / (255 - m);
     const row = y * w;
     for (let x = 0; x < w; x++) {
       const v = 255 - (255 - data[row + x]!) * gain;
@@ -80,4 +97,13 @@ export function withoutBanding(
     }
   }
   return { width: w, height: h, data: out };
+}
+
+/** The darkness at `PAPER_QUANTILE` of a histogram of `n` samples. */
+function lowQuantile(hist: Uint32Array, n: number): number {
+  const rank = Math.floor(n * PAPER_QUANTILE);
+  let seen = 0;
+  let level = 0;
+  while (level < 255 && seen + hist[level]! <= rank) seen += hist[level++]!;
+  return level;
 }
