@@ -1,4 +1,5 @@
 import type { Gray, Mask } from './gray.js';
+import { histogramQuantile } from './histogram.js';
 
 /**
  * Horizontal bands of darker paper taken out of a straightened table before its marks
@@ -77,7 +78,10 @@ export function withoutBanding(
       }
     }
     if (nFrame < MIN_SAMPLES || nVote < MIN_SAMPLES) continue;
-    const level = Math.min(lowQuantile(frame, nFrame), lowQuantile(vote, nVote));
+    const level = Math.min(
+      histogramQuantile(frame, nFrame, PAPER_QUANTILE),
+      histogramQuantile(vote, nVote, PAPER_QUANTILE),
+    );
     if (level >= MIN_BAND && level <= MAX_BAND) {
       paper[y] = level;
       banded = true;
@@ -97,13 +101,4 @@ export function withoutBanding(
     }
   }
   return { width: w, height: h, data: out };
-}
-
-/** The darkness at `PAPER_QUANTILE` of a histogram of `n` samples. */
-function lowQuantile(hist: Uint32Array, n: number): number {
-  const rank = Math.floor(n * PAPER_QUANTILE);
-  let seen = 0;
-  let level = 0;
-  while (level < 255 && seen + hist[level]! <= rank) seen += hist[level++]!;
-  return level;
 }

@@ -1,4 +1,5 @@
 import type { Gray, Mask } from './gray.js';
+import { histogramQuantile } from './histogram.js';
 
 /**
  * Table rules that a global ink threshold misses: hairlines printed in light grey, a
@@ -92,15 +93,7 @@ export function ridgeMask(
     hist[Math.min(255, Math.round(resp[i]!))]!++;
     counted++;
   }
-  let k = counted * 0.5;
-  let median = 0;
-  for (let v = 0; v < 256; v++) {
-    k -= hist[v]!;
-    if (k <= 0) {
-      median = v;
-      break;
-    }
-  }
+  const median = histogramQuantile(hist, counted, 0.5);
   const t = Math.max(minContrast, median * 4 + 2);
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (resp[i]! >= t) out[i] = 1;

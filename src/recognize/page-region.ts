@@ -1,6 +1,7 @@
 import { label } from './components.js';
 import { blockMax, blockSums, type Gray, type Mask } from './gray.js';
 import { otsuSplit } from './otsu.js';
+import { histogramQuantile } from './histogram.js';
 
 /**
  * The sheet of paper in a photo: the large bright region that stands out from the
@@ -51,12 +52,7 @@ export function paperNoise(dark: Gray, sheet: Mask | null): number {
     hist[dark.data[i]!]!++;
     n++;
   }
-  let k = n * 0.6;
-  for (let v = 0; v < 256; v++) {
-    k -= hist[v]!;
-    if (k <= 0) return v;
-  }
-  return 0;
+  return histogramQuantile(hist, n, 0.6);
 }
 
 /** A sheet found by `sheetBlobs`: a mask at 1/`factor` of the page size, holes filled. */

@@ -1,4 +1,5 @@
 import type { Gray } from './gray.js';
+import { histogramQuantile } from './histogram.js';
 
 /**
  * How dark a table's own horizontal rules are, measured on the straightened table
@@ -22,10 +23,7 @@ export function ruleDarkness(img: Gray): number {
     hist.fill(0);
     const row = y * w;
     for (let x = 0; x < w; x += 2) hist[data[row + x]!]!++;
-    let rest = n / 2;
-    let v = 0;
-    while (v < 255 && (rest -= hist[v]!) > 0) v++;
-    medians.push(v);
+    medians.push(histogramQuantile(hist, n, 0.5));
   }
   // Rows along rules are few among the rows of a table (one or two per rule); the
   // fifth darkest median is one of them, as every ballot table has more than five

@@ -1,5 +1,6 @@
 import type { Gray } from './gray.js';
 import type { OcrGlyph, OcrWord } from './ocr.js';
+import { histogramQuantile } from './histogram.js';
 
 /**
  * Serial numbers read from a strip of serial cells laid side by side (see `readSerials`
@@ -15,9 +16,7 @@ import type { OcrGlyph, OcrWord } from './ocr.js';
 export function onBlankPaper(img: Gray): Gray {
   const hist = new Uint32Array(256);
   for (const v of img.data) hist[v]!++;
-  let rest = img.data.length / 2;
-  let paper = 0;
-  while (paper < 255 && (rest -= hist[paper]!) > 0) paper++;
+  const paper = histogramQuantile(hist, img.data.length, 0.5);
   const floor = paper + 4;
   const data = img.data.map((v) => (v > floor ? v - floor : 0));
   return { width: img.width, height: img.height, data };
