@@ -12,7 +12,7 @@ import { judgeConfirmed } from '../src/election/rules.js';
 import { generateFixtures, recipesFor } from '../scripts/fixtures/generate.js';
 import type { Recipe } from '../scripts/fixtures/plan.js';
 import { scoreBallots, scorePage, summarize } from '../scripts/bench/score.js';
-import type { BallotTruth, FileTruth, Manifest } from '../scripts/fixtures/truth.js';
+import { expectedVerdict, type BallotTruth, type FileTruth, type Manifest } from '../scripts/fixtures/truth.js';
 import type { ReviewReason } from '../src/election/reasons.js';
 import type { BallotReading } from '../src/recognize/reading.js';
 
@@ -255,6 +255,7 @@ describe('benchmark scoring', () => {
     kind: string,
     marked: readonly number[],
     doubts: readonly ReviewReason[] = [],
+    uncertain: readonly number[] = [],
   ): BallotReading => {
     const k = ballotKind(election, kind);
     if (!k) throw new Error(kind);
@@ -265,7 +266,11 @@ describe('benchmark scoring', () => {
       items: k.items.map((i) => ({
         number: i.number,
         score: marked.includes(i.number) ? 0.8 : 0,
-        decision: marked.includes(i.number) ? ('marked' as const) : ('unmarked' as const),
+        decision: marked.includes(i.number)
+          ? ('marked' as const)
+          : uncertain.includes(i.number)
+            ? ('uncertain' as const)
+            : ('unmarked' as const),
         box: null,
       })),
       confidence: 1,
@@ -299,6 +304,38 @@ describe('benchmark scoring', () => {
     expect(reviewed[0]).toMatchObject({ verdict: 'review', autoWrong: false, itemsTotal: 0 });
     const skipped = scoreBallots(election, [truth('districts', [1], 'review')], [reading('districts', [1])]);
     expect(skipped[0]).toMatchObject({ missedReview: true, autoWrong: false });
+  });
+
+  it('the truth of a corrected ballot is review unless its other marks are already over the limit', () => {
+    const districts = ballotKind(election, 'districts')!;
+    const flags = { corrected: true, incomplete: false };
+    expect(expectedVerdict(districts, [1, 2], flags)).toEqual({ expect: 'review', reason: 'correction' });
+    expect(expectedVerdict(districts, [1, 2, 3, 4], flags)).toEqual({ expect: 'invalid', reason: 'overvote' });
+  });
+
+  it('an overvote voided by its definite marks is right only if the voter overvoted with those marks', () => {
+    const unsure = ['marginal_mark'] as const;
+    // Truth 5 marks, 4 read for sure and one left uncertain: invalid either way, and right.
+    const right = scoreBallots(
+      election,
+      [truth('districts', [1, 2, 3, 4, 6], 'invalid')],
+      [reading('districts', [1, 2, 3, 4], unsure, [6])],
+    );
+    expect(right[0]).toMatchObject({ verdict: 'invalid', autoWrong: false, itemsRight: 7, itemsTotal: 7 });
+    // The voter marked 3: voiding the ballot is wrong.
+    const notOver = scoreBallots(
+      election,
+      [truth('districts', [1, 2, 3])],
+      [reading('districts', [1, 2, 3, 4], unsure, [6])],
+    );
+    expect(notOver[0]).toMatchObject({ verdict: 'invalid', autoWrong: true });
+    // Over the limit, but one definite mark is not the voter's: wrong too.
+    const falseMark = scoreBallots(
+      election,
+      [truth('districts', [1, 2, 3, 5, 6], 'invalid')],
+      [reading('districts', [1, 2, 3, 7], unsure, [6])],
+    );
+    expect(falseMark[0]).toMatchObject({ verdict: 'invalid', autoWrong: true, itemsRight: 5, itemsTotal: 7 });
   });
 
   it('pairs ballots by kind and order; missing ones are errors and extra automatic ones are auto-wrong', () => {

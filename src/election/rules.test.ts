@@ -54,6 +54,22 @@ describe('judge: readings the rules must not trust', () => {
     const v = judge({ marked: [1, 2, 3, 4], uncertain: [5], doubts: [] }, districts);
     expect(v).toEqual({ status: 'invalid', reason: 'overvote', marks: [1, 2, 3, 4] });
   });
+  it('an overvote by definite marks is not sent to review for a faint or corrected cell', () => {
+    for (const doubt of ['marginal_mark', 'correction'] as const) {
+      const v = judge({ marked: [1, 2, 3, 4], uncertain: [6], doubts: [doubt] }, districts);
+      expect(v).toEqual({ status: 'invalid', reason: 'overvote', marks: [1, 2, 3, 4] });
+    }
+  });
+  it('a cell doubt within the limit still goes to review, with its reason', () => {
+    const v = judge({ marked: [1, 2, 3], uncertain: [6], doubts: ['correction'] }, districts);
+    expect(v).toEqual({ status: 'review', reasons: ['correction'], marks: [1, 2, 3] });
+  });
+  it('an overvote read with a doubt about the rows or the kind goes to review', () => {
+    for (const doubt of ['row_unplaced', 'kind_uncertain', 'ocr_disagrees', 'layout_uncertain', 'low_quality'] as const) {
+      const v = judge({ marked: [1, 2, 3, 4], uncertain: [6], doubts: ['marginal_mark', doubt] }, districts);
+      expect(v.status).toBe('review');
+    }
+  });
   it('keeps reader doubts (kind unclear) even when the marks look fine', () => {
     const v = judge({ marked: [1], uncertain: [], doubts: ['kind_uncertain'] }, districts);
     expect(v).toEqual({ status: 'review', reasons: ['kind_uncertain'], marks: [1] });

@@ -27,9 +27,19 @@ function sortedUnique(list: readonly number[]): number[] {
 }
 
 /**
+ * Doubts about single cells (a mark too faint or too ambiguous to call, a cell scribbled
+ * over or filled): each goes with an uncertain item, and says nothing about the rest of
+ * the reading. Every other doubt (kind, rows, layout, OCR, the page as a whole) puts the
+ * definite marks themselves in question.
+ */
+const CELL_DOUBTS: ReadonlySet<ReviewReason> = new Set(['marginal_mark', 'correction']);
+
+/**
  * Judge one ballot. Pure: the same marks and rules always give the same verdict.
  * Uncertain marks send the ballot to a person unless no way of resolving them
- * could change the outcome (a ballot already over the limit stays over it).
+ * could change the outcome: a ballot whose definite marks are already over the limit
+ * stays over it whatever its uncertain cells hold (a faint tick or a correction can only
+ * add a mark or take none away), provided nothing but those cells is in doubt.
  */
 export function judge(reading: MarkSet, ballot: BallotKind): Verdict {
   const known = new Set(ballot.items.map((i) => i.number));
@@ -39,10 +49,11 @@ export function judge(reading: MarkSet, ballot: BallotKind): Verdict {
 
   if (all.some((n) => !known.has(n))) reasons.add('unknown_item');
   if (new Set(all).size !== all.length) reasons.add('duplicate_item');
-  if (reasons.size > 0) return { status: 'review', reasons: [...reasons], marks };
+  if ([...reasons].some((r) => !CELL_DOUBTS.has(r))) return { status: 'review', reasons: [...reasons], marks };
 
   const definite = marks.length;
   if (definite > ballot.maxMarks) return { status: 'invalid', reason: 'overvote', marks };
+  if (reasons.size > 0) return { status: 'review', reasons: [...reasons], marks };
   if (reading.uncertain.length > 0) return { status: 'review', reasons: ['marginal_mark'], marks };
   return countRule(definite, ballot, marks);
 }
