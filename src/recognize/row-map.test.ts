@@ -216,9 +216,17 @@ describe('rulingPlacesRows', () => {
     expect(rulingPlacesRows(m, 2, even)).toBe(true);
   });
 
-  it('does not without a serial read agreeing in each half (a table seen in a mirror reads none)', () => {
+  it('does not without a serial read agreeing in each half, or two in one (a table seen in a mirror reads none)', () => {
     expect(rulingPlacesRows(ruled(undefined, undefined, {}), 2, even)).toBe(false);
     expect(rulingPlacesRows(ruled(undefined, undefined, { 3: 3 }), 2, even)).toBe(false);
+    expect(rulingPlacesRows(ruled(undefined, undefined, { 105: 25 }), 2, even)).toBe(false);
+  });
+
+  it('places them with two reads agreeing in one half and none in the other (the far side of a slanted photo)', () => {
+    expect(rulingPlacesRows(ruled(undefined, undefined, { 3: 3, 9: 9 }), 2, even)).toBe(true);
+    expect(rulingPlacesRows(ruled(undefined, undefined, { 103: 23, 110: 30 }), 2, even)).toBe(true);
+    // Two reads, one of them against the order: no.
+    expect(rulingPlacesRows(ruled(undefined, undefined, { 3: 3, 9: 9, 12: 17 }), 2, even)).toBe(false);
   });
 
   it('does not when one row is twice as high (a missed rule) or two are half high (a stray rule)', () => {

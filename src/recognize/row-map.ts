@@ -170,6 +170,13 @@ function agreeingIn(map: RowMap, h: number): number {
   return map.slots.filter((s) => s.half === h && s.ocr === s.number).length;
 }
 
+/**
+ * Serial reads agreeing with the row order, in any half, that confirm which way up a
+ * table is when some half has none (see `rulingPlacesRows`): two, so that one digit
+ * that reads the same upside down does not decide it alone.
+ */
+const RULING_WITNESSES = 2;
+
 /** The most a table's item rows may differ in height (tallest over shortest) to count as evenly ruled. */
 const EVEN_ROWS = 1.35;
 
@@ -178,21 +185,27 @@ const EVEN_ROWS = 1.35;
  * confirm the order (a blurred or small photo): each half's items sit in consecutive
  * rows right under a single header row, every half but the last runs down to the
  * table's foot, the item rows are evenly high, no serial read disagrees, and at least
- * one in each half agrees. A missed rule leaves one row twice as high, a stray rule two
- * half rows, a serial cell taken for empty a gap in the rows; none of them passes. The
- * read in each half is still needed: a table seen in a mirror (a selfie camera) has its
- * serial column on the right, is turned the wrong way up and numbered backwards, and
- * would pass on its ruling alone. `rowEdges` are the y of the table's horizontal rules.
+ * one in each half agrees, or two in one. A missed rule leaves one row twice as high, a stray rule two
+ * half rows, a serial cell taken for empty a gap in the rows; none of them passes. Reads
+ * are still needed, one in each half or two in any: a table seen in a mirror (a selfie
+ * camera) has its serial column on the right, is turned the wrong way up and numbered
+ * backwards, and would pass on its ruling alone; its serials read against the order.
+ * `rowEdges` are the y of the table's horizontal rules.
  * The caller also checks that the rows are exactly a ballot's items and that the table
  * is clearly the right way up.
  */
 export function rulingPlacesRows(map: RowMap, halfCount: number, rowEdges: readonly number[]): boolean {
   if (halfCount === 0 || map.headerRows !== 1 || map.conflicts.length > 0) return false;
+  // Which way up the table is, is one question for all its halves (a mirror or a turn
+  // takes the whole sheet with it): reads agreeing in one half answer it for the others,
+  // whose serials a photo often leaves unread (the far side of a sheet seen at a slant).
+  const halvesRead = Array.from({ length: halfCount }, (_, h) => agreeingIn(map, h));
+  if (halvesRead.some((n) => n === 0) && map.agreeing < RULING_WITNESSES) return false;
   const lastRow = rowEdges.length - 2;
   const heights: number[] = [];
   for (let h = 0; h < halfCount; h++) {
     const rows = map.slots.filter((s) => s.half === h).map((s) => s.row);
-    if (rows.length === 0 || agreeingIn(map, h) === 0) return false;
+    if (rows.length === 0) return false;
     if (rows.some((r, k) => r !== map.headerRows + k)) return false;
     if (h < halfCount - 1 && rows[rows.length - 1] !== lastRow) return false;
     for (const r of rows) heights.push(rowEdges[r + 1]! - rowEdges[r]!);
