@@ -12,7 +12,12 @@ import { judgeConfirmed } from '../src/election/rules.js';
 import { generateFixtures, recipesFor } from '../scripts/fixtures/generate.js';
 import type { Recipe } from '../scripts/fixtures/plan.js';
 import { scoreBallots, scorePage, summarize } from '../scripts/bench/score.js';
-import { expectedVerdict, type BallotTruth, type FileTruth, type Manifest } from '../scripts/fixtures/truth.js';
+import {
+  expectedVerdict,
+  type BallotTruth,
+  type FileTruth,
+  type Manifest,
+} from '../scripts/fixtures/truth.js';
 import type { ReviewReason } from '../src/election/reasons.js';
 import type { BallotReading } from '../src/recognize/reading.js';
 
@@ -310,7 +315,10 @@ describe('benchmark scoring', () => {
     const districts = ballotKind(election, 'districts')!;
     const flags = { corrected: true, incomplete: false };
     expect(expectedVerdict(districts, [1, 2], flags)).toEqual({ expect: 'review', reason: 'correction' });
-    expect(expectedVerdict(districts, [1, 2, 3, 4], flags)).toEqual({ expect: 'invalid', reason: 'overvote' });
+    expect(expectedVerdict(districts, [1, 2, 3, 4], flags)).toEqual({
+      expect: 'invalid',
+      reason: 'overvote',
+    });
   });
 
   it('an overvote voided by its definite marks is right only if the voter overvoted with those marks', () => {

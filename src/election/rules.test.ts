@@ -65,7 +65,13 @@ describe('judge: readings the rules must not trust', () => {
     expect(v).toEqual({ status: 'review', reasons: ['correction'], marks: [1, 2, 3] });
   });
   it('an overvote read with a doubt about the rows or the kind goes to review', () => {
-    for (const doubt of ['row_unplaced', 'kind_uncertain', 'ocr_disagrees', 'layout_uncertain', 'low_quality'] as const) {
+    for (const doubt of [
+      'row_unplaced',
+      'kind_uncertain',
+      'ocr_disagrees',
+      'layout_uncertain',
+      'low_quality',
+    ] as const) {
       const v = judge({ marked: [1, 2, 3, 4], uncertain: [6], doubts: ['marginal_mark', doubt] }, districts);
       expect(v.status).toBe('review');
     }

@@ -49,7 +49,8 @@ export function judge(reading: MarkSet, ballot: BallotKind): Verdict {
 
   if (all.some((n) => !known.has(n))) reasons.add('unknown_item');
   if (new Set(all).size !== all.length) reasons.add('duplicate_item');
-  if ([...reasons].some((r) => !CELL_DOUBTS.has(r))) return { status: 'review', reasons: [...reasons], marks };
+  if ([...reasons].some((r) => !CELL_DOUBTS.has(r)))
+    return { status: 'review', reasons: [...reasons], marks };
 
   const definite = marks.length;
   if (definite > ballot.maxMarks) return { status: 'invalid', reason: 'overvote', marks };
