@@ -27,16 +27,30 @@ export function distinctiveChars(kind: BallotKind, all: readonly BallotKind[]): 
   return [...new Set([...kind.title])].filter((ch) => !others.has(ch) && /\p{L}|\p{N}/u.test(ch));
 }
 
+function lastNumber(kind: BallotKind): number {
+  return Math.max(...kind.items.map((i) => i.number));
+}
+
 export function matchKind(ev: KindEvidence, kinds: readonly BallotKind[]): KindMatch | null {
   if (kinds.length === 0) return null;
   const scored = kinds.map((kind) => {
     const n = kind.items.length;
-    const maxNo = Math.max(...kind.items.map((i) => i.number));
+    const maxNo = lastNumber(kind);
     // Rows: 1 at an exact count, falling off with the relative difference.
     const rows = Math.max(0, 1 - Math.abs(ev.rowCount - n) / Math.max(2, n * 0.5));
+    // Serials: none past the last item, and the nearer the last item the surer. A serial
+    // past the last item of every kind numbered lower says as much as the last item
+    // itself: a 9 read on a ballot of 39 items where the other has 8 (a photo whose far
+    // half and lower rows went unread must not weigh as a doubt about its kind).
+    const lower = kinds.map(lastNumber).filter((m) => m < maxNo);
     let serial = 0.5;
     if (ev.maxSerialRead !== null)
-      serial = ev.maxSerialRead <= maxNo ? 1 - Math.abs(ev.maxSerialRead - maxNo) / maxNo : 0;
+      serial =
+        ev.maxSerialRead > maxNo
+          ? 0
+          : lower.length > 0 && ev.maxSerialRead > Math.max(...lower)
+            ? 1
+            : 1 - Math.abs(ev.maxSerialRead - maxNo) / maxNo;
     let title = 0.5;
     const hitRate = (k: BallotKind): number => {
       const d = distinctiveChars(k, kinds);
