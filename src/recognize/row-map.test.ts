@@ -266,7 +266,21 @@ describe('rulingPlacesRows', () => {
     expect(rulingPlacesRows(m, 2, even)).toBe(false);
   });
 
-  it('does not when any serial read disagrees with the row order', () => {
+  it('places them past a lone misread digit that agreeing reads outnumber three to one', () => {
+    // Left half: 2, 4, 6, 9 read right, row 12 read 17 (a blurred 12); right half unread.
+    const misread = ruled(undefined, undefined, { 2: 2, 4: 4, 6: 6, 9: 9, 12: 17 });
+    expect(misread.conflicts).toHaveLength(1);
+    expect(misread.seriousConflicts).toBe(0);
+    expect(rulingPlacesRows(misread, 2, even)).toBe(true);
+    // Two agreeing against one: not outnumbered three to one.
+    expect(rulingPlacesRows(ruled(undefined, undefined, { 2: 2, 9: 9, 12: 17 }), 2, even)).toBe(false);
+    // A disagreeing read the next row continues (13 then 14): rows shifted, not a misread.
+    const shifted = ruled(undefined, undefined, { 2: 2, 4: 4, 6: 6, 9: 9, 12: 13, 13: 14 });
+    expect(shifted.seriousConflicts).toBeGreaterThan(0);
+    expect(rulingPlacesRows(shifted, 2, even)).toBe(false);
+  });
+
+  it('does not when a serial read disagrees with the row order and few agree', () => {
     const m = mapRows(
       [
         ...half(0, 21, (r) => (r === 5 ? 5 : r === 8 ? 12 : null)),

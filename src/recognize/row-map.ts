@@ -184,8 +184,9 @@ const EVEN_ROWS = 1.35;
  * The ruling places every row, as a second witness when OCR reads too few serials to
  * confirm the order (a blurred or small photo): each half's items sit in consecutive
  * rows right under a single header row, every half but the last runs down to the
- * table's foot, the item rows are evenly high, no serial read disagrees, and at least
- * one in each half agrees, or two in one. A missed rule leaves one row twice as high, a stray rule two
+ * table's foot, the item rows are evenly high, no serial read disagrees but a lone
+ * misread digit (see `onlyMisreads`), and at least one in each half agrees, or two in
+ * one. A missed rule leaves one row twice as high, a stray rule two
  * half rows, a serial cell taken for empty a gap in the rows; none of them passes. Reads
  * are still needed, one in each half or two in any: a table seen in a mirror (a selfie
  * camera) has its serial column on the right, is turned the wrong way up and numbered
@@ -195,7 +196,10 @@ const EVEN_ROWS = 1.35;
  * is clearly the right way up.
  */
 export function rulingPlacesRows(map: RowMap, halfCount: number, rowEdges: readonly number[]): boolean {
-  if (halfCount === 0 || map.headerRows !== 1 || map.conflicts.length > 0) return false;
+  if (halfCount === 0 || map.headerRows !== 1) return false;
+  // Reads against the order are tolerated only as misread digits (see `onlyMisreads`):
+  // none continued by its neighbour, and outnumbered three to one by agreeing reads.
+  if (map.seriousConflicts > 0 || map.agreeing < MISREAD_RATIO * map.conflicts.length) return false;
   // Which way up the table is, is one question for all its halves (a mirror or a turn
   // takes the whole sheet with it): reads agreeing in one half answer it for the others,
   // whose serials a photo often leaves unread (the far side of a sheet seen at a slant).
