@@ -33,16 +33,17 @@ function lastNumber(kind: BallotKind): number {
 
 export function matchKind(ev: KindEvidence, kinds: readonly BallotKind[]): KindMatch | null {
   if (kinds.length === 0) return null;
-  const scored = kinds.map((kind) => {
+  const lastNumbers = kinds.map(lastNumber);
+  const scored = kinds.map((kind, k) => {
     const n = kind.items.length;
-    const maxNo = lastNumber(kind);
+    const maxNo = lastNumbers[k]!;
     // Rows: 1 at an exact count, falling off with the relative difference.
     const rows = Math.max(0, 1 - Math.abs(ev.rowCount - n) / Math.max(2, n * 0.5));
     // Serials: none past the last item, and the nearer the last item the surer. A serial
     // past the last item of every kind numbered lower says as much as the last item
     // itself: a 9 read on a ballot of 39 items where the other has 8 (a photo whose far
     // half and lower rows went unread must not weigh as a doubt about its kind).
-    const lower = kinds.map(lastNumber).filter((m) => m < maxNo);
+    const lower = lastNumbers.filter((m) => m < maxNo);
     let serial = 0.5;
     if (ev.maxSerialRead !== null)
       serial =

@@ -170,6 +170,18 @@ function agreeingIn(map: RowMap, h: number): number {
   return map.slots.filter((s) => s.half === h && s.ocr === s.number).length;
 }
 
+/** Agreeing serial reads per disagreeing one at which the disagreeing may be misreads. */
+const MISREAD_RATIO = 3;
+
+/**
+ * Every serial read against the order may be a misread digit: none is continued by the
+ * row above or below it (see `seriousConflicts`), and agreeing reads outnumber them three
+ * to one. True when nothing disagrees.
+ */
+function misreadsOutnumbered(map: RowMap): boolean {
+  return map.seriousConflicts === 0 && map.agreeing >= MISREAD_RATIO * map.conflicts.length;
+}
+
 /**
  * Serial reads agreeing with the row order, in any half, that confirm which way up a
  * table is when some half has none (see `rulingPlacesRows`): two, so that one digit
@@ -184,27 +196,23 @@ const EVEN_ROWS = 1.35;
  * The ruling places every row, as a second witness when OCR reads too few serials to
  * confirm the order (a blurred or small photo): each half's items sit in consecutive
  * rows right under a single header row, every half but the last runs down to the
- * table's foot, the item rows are evenly high, no serial read disagrees but a lone
- * misread digit (see `onlyMisreads`), and at least one in each half agrees, or two in
- * one. A missed rule leaves one row twice as high, a stray rule two
- * half rows, a serial cell taken for empty a gap in the rows; none of them passes. Reads
- * are still needed, one in each half or two in any: a table seen in a mirror (a selfie
- * camera) has its serial column on the right, is turned the wrong way up and numbered
- * backwards, and would pass on its ruling alone; its serials read against the order.
- * `rowEdges` are the y of the table's horizontal rules.
+ * table's foot, the item rows are evenly high, no serial read disagrees but lone misread
+ * digits (see `misreadsOutnumbered`), and at least one read in each half agrees, or two
+ * in one. A missed rule leaves one row twice as high, a stray rule two half rows, a
+ * serial cell taken for empty a gap in the rows; none of them passes. Reads are still
+ * needed: a table seen in a mirror (a selfie camera) has its serial column on the right,
+ * is turned the wrong way up and numbered backwards, and would pass on its ruling alone;
+ * its serials read against the order. `rowEdges` are the y of the table's horizontal rules.
  * The caller also checks that the rows are exactly a ballot's items and that the table
  * is clearly the right way up.
  */
 export function rulingPlacesRows(map: RowMap, halfCount: number, rowEdges: readonly number[]): boolean {
-  if (halfCount === 0 || map.headerRows !== 1) return false;
-  // Reads against the order are tolerated only as misread digits (see `onlyMisreads`):
-  // none continued by its neighbour, and outnumbered three to one by agreeing reads.
-  if (map.seriousConflicts > 0 || map.agreeing < MISREAD_RATIO * map.conflicts.length) return false;
+  if (halfCount === 0 || map.headerRows !== 1 || !misreadsOutnumbered(map)) return false;
   // Which way up the table is, is one question for all its halves (a mirror or a turn
   // takes the whole sheet with it): reads agreeing in one half answer it for the others,
   // whose serials a photo often leaves unread (the far side of a sheet seen at a slant).
-  const halvesRead = Array.from({ length: halfCount }, (_, h) => agreeingIn(map, h));
-  if (halvesRead.some((n) => n === 0) && map.agreeing < RULING_WITNESSES) return false;
+  const everyHalfRead = Array.from({ length: halfCount }, (_, h) => agreeingIn(map, h) > 0).every(Boolean);
+  if (!everyHalfRead && map.agreeing < RULING_WITNESSES) return false;
   const lastRow = rowEdges.length - 2;
   const heights: number[] = [];
   for (let h = 0; h < halfCount; h++) {
@@ -237,22 +245,15 @@ export function sliverRows(map: RowMap, rowEdges: readonly number[]): Slot[] {
   return map.slots.filter((_, k) => heights[k]! < SLIVER_ROW * usual);
 }
 
-/** Agreeing serial reads per disagreeing one at which the disagreeing may be misreads (see `onlyMisreads`). */
-const MISREAD_RATIO = 3;
-
 /**
  * The serials that disagree with the row order are misread digits (7 read as 1, 8 as 5
- * on a blurred photo), not misplaced rows: reads confirm the order of every half, no
- * two disagreeing reads are neighbours, and agreeing reads outnumber them three to one.
- * A missed or extra rule would shift every read after it instead. The caller also
- * checks that the rows are exactly a ballot's items.
+ * on a blurred photo), not misplaced rows: reads confirm the order of every half and
+ * the disagreeing ones look like misreads (see `misreadsOutnumbered`). A missed or extra
+ * rule would shift every read after it instead. The caller also checks that the rows
+ * are exactly a ballot's items.
  */
 export function onlyMisreads(map: RowMap, halfCount: number): boolean {
-  return (
-    orderConfirmed(map, halfCount) &&
-    map.seriousConflicts === 0 &&
-    map.agreeing >= MISREAD_RATIO * map.conflicts.length
-  );
+  return orderConfirmed(map, halfCount) && misreadsOutnumbered(map);
 }
 
 /**
