@@ -6,7 +6,8 @@ import { inkRules, straightenTable } from './dewarp.js';
 import { MIN_AUTO_CONFIDENCE, tableConfidence, unsureAsAWhole } from './confidence.js';
 import { maskToGray, type TableCandidate } from './find-tables.js';
 import { ridgeMask } from './line-filter.js';
-import { gridLines, thinAcross, threshold, union } from './line-mask.js';
+import { gridLines, thinAcross, threshold, union, type GridLines } from './line-mask.js';
+import { nearRules, textLines } from './rule-continuity.js';
 import { crop, type Gray, type Mask } from './gray.js';
 import { warp, type Point } from './homography.js';
 import { matchKind } from './kind-match.js';
@@ -261,13 +262,40 @@ async function analyse(g0: TableGrid, ctx: TableContext): Promise<Analysis | { w
 }
 
 /**
+ * The ridge search's lines and grid without the lines it joined from text (see
+ * `lineInk`), and without the runs along text that made no line at all: rows first,
+ * then columns along the rows left, then rows again along the columns left, so that one
+ * line of text across the table does not make every rule of the other direction look
+ * broken.
+ */
+function withoutTextRidges(
+  lines: GridLines,
+  grid: TableGrid,
+  maxThick: number,
+  floor: number,
+): { lines: GridLines; grid: TableGrid } {
+  const reach = Math.max(2, Math.round(maxThick / 2));
+  const { dark } = grid;
+  const kept = (all: readonly number[], drop: readonly number[]): number[] =>
+    all.filter((p) => !drop.includes(p));
+  const rows0 = textLines(dark, 'h', grid.rows, grid.cols, reach, floor);
+  const cols = kept(grid.cols, textLines(dark, 'v', grid.cols, kept(grid.rows, rows0), reach, floor));
+  const rows = kept(grid.rows, textLines(dark, 'h', grid.rows, cols, reach, floor));
+  const h = nearRules(lines.h, rows, [], maxThick);
+  const v = nearRules(lines.v, [], cols, maxThick);
+  const cleaned: GridLines = { h, v, completed: () => nearRules(lines.completed(), rows, cols, maxThick) };
+  return { lines: cleaned, grid: findRuling(dark, maskToGray(union(h, v)), 0, grid.twins) };
+}
+
+/**
  * Rows, columns, halves and ballot kind of a straightened table. The ruling is found
  * first from the ink threshold; when that gives no readable ballot, from the ink less
  * any shading (a grey header row merges with the rules round it, see `withoutShading`),
  * from the ink again at a level measured from the table's own rules if they are fainter
  * than the page's line level (hairlines of a high-resolution scan, which the threshold
  * breaks into dashes), from ridges, which find a rule by its contrast with the paper
- * beside it (a blurred table, where the threshold loses rules or merges them with text),
+ * beside it (a blurred table, where the threshold loses rules or merges them with text;
+ * lines the ridges joined from text are dropped, see `withoutTextRidges`),
  * from the ink with gaps along a rule bridged if the ink gave too few rules (dashed or
  * dotted rules), if an earlier search saw rules drawn twice, from the ink with rules
  * broken where cells meet (cells with borders of their own, see `twinsMerged`), and last,
@@ -348,9 +376,13 @@ async function tableStructure(
     // Dashed rules (a border style of word processors, hairlines a fax breaks into dots)
     // are runs with gaps up to a rule's thickness along them, as are broken ones.
     const gapAlong = broken || source === 'dashed' ? maxThick : 1;
-    const lines = gridLines(hm, vm, minRunH, minRunV, 1, thick, gapAlong);
-    const lineImg = maskToGray(union(lines.h, lines.v));
-    const grid = findRuling(dark, lineImg, 0, broken);
+    const ruled = gridLines(hm, vm, minRunH, minRunV, 1, thick, gapAlong);
+    const ruling = findRuling(dark, maskToGray(union(ruled.h, ruled.v)), 0, broken);
+    // Ridges follow any line of ink, and text recurring down a column joins into one.
+    const { lines, grid } =
+      source === 'ridge'
+        ? withoutTextRidges(ruled, ruling, maxThick, ctx.paperNoise + 1)
+        : { lines: ruled, grid: ruling };
     if (source === 'ink' && (grid.rows.length < 3 || grid.cols.length < 3)) fewInkRules = true;
     if (grid.rows.length >= SMEAR_MIN_RULES && grid.cols.length === 0) smearedAxis ??= 'v';
     if (grid.cols.length >= SMEAR_MIN_RULES && grid.rows.length === 0) smearedAxis ??= 'h';

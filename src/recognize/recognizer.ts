@@ -7,7 +7,7 @@ import { readTextLayer } from './read-text-layer.js';
 import type { PageReading } from './reading.js';
 
 /** Recorded with every reading; bump whenever recognition behaviour changes. */
-export const RECOGNIZER_VERSION = 'recognize-0.21.0';
+export const RECOGNIZER_VERSION = 'recognize-0.22.0';
 
 export interface Recognizer {
   read(page: Page): Promise<PageReading>;
