@@ -23,13 +23,13 @@ function table(ruleDark: number, textDark: number, grain = 0): { img: Gray; rows
   return { img: { width: w, height: h, data }, rows, cols };
 }
 
-/** The same table with its rules dotted as a fax prints hairlines: 3 px of ink, 5 px of paper. */
+/** The same table with its rules dotted as a fax prints hairlines: 4 px of ink, 4 px of paper. */
 function dotted(ruleDark: number): { img: Gray; rows: number[]; cols: number[] } {
   const t = table(0, 0);
   const data = t.img.data;
   const w = t.img.width;
-  for (const y of t.rows) for (let x = 10; x <= 300; x++) if (x % 8 < 3) data[y * w + x] = ruleDark;
-  for (const x of t.cols) for (let y = 10; y <= 250; y++) if (y % 8 < 3) data[y * w + x] = ruleDark;
+  for (const y of t.rows) for (let x = 10; x <= 300; x++) if (x % 8 < 4) data[y * w + x] = ruleDark;
+  for (const x of t.cols) for (let y = 10; y <= 250; y++) if (y % 8 < 4) data[y * w + x] = ruleDark;
   return t;
 }
 
@@ -69,6 +69,20 @@ describe('lineInk', () => {
     expect(isRule(lineInk(img, 'v', 35, rows, 2, 41))).toBe(false);
     // Without the floor the grain between the strokes would pass for a rule.
     expect(isRule(lineInk(img, 'v', 35, rows, 2, 1))).toBe(true);
+  });
+});
+
+describe('isRule', () => {
+  it('takes a line inked all along, or evenly in part, for a rule', () => {
+    expect(isRule({ share: 1, ends: 1 })).toBe(true);
+    expect(isRule({ share: 0.85, ends: 0.1 })).toBe(true);
+    expect(isRule({ share: 0.5, ends: 0.48 })).toBe(true);
+  });
+
+  it('does not take a line inked only mid-row, or hardly at all, for a rule', () => {
+    expect(isRule({ share: 0.55, ends: 0.05 })).toBe(false);
+    // A line through a tick or two down a vote column: as much at its ends, but bare.
+    expect(isRule({ share: 0.17, ends: 0.12 })).toBe(false);
   });
 });
 

@@ -89,15 +89,21 @@ const END_SHARE = 0.2;
 /**
  * A rule is inked along at least this share of its length, or else as much at its ends
  * as along it (at least END_RATIO of its share there). Rules measured 1.00 on the pages
- * looked at, faint and photographed ones too; a fax's dotted hairlines 0.53–0.63 with
+ * looked at, faint and photographed ones too; a fax's dotted hairlines 0.45–0.63 with
  * their ends inked as much; lines joined from text 0.27–0.58 with ends at most 0.08.
  */
 export const RULE_INKED_SHARE = 0.8;
 export const END_RATIO = 0.5;
+/**
+ * Less than this share inked is no rule at all, dotted or not: the dots a fax makes of
+ * a hairline cover 0.45-0.63 of it. A line through a tick or two down a vote column
+ * (0.17 on one fax) is inked here and there, as much at its ends as anywhere.
+ */
+export const MIN_RULE_SHARE = 0.4;
 
-/** Whether a line with this ink is a rule rather than a line joined from text. */
+/** Whether a line with this ink is a rule rather than a line joined from text or marks. */
 export function isRule(ink: LineInk): boolean {
-  return ink.share >= RULE_INKED_SHARE || ink.ends >= ink.share * END_RATIO;
+  return ink.share >= RULE_INKED_SHARE || (ink.share >= MIN_RULE_SHARE && ink.ends >= ink.share * END_RATIO);
 }
 
 /** The lines along `axis` the search found that are no rules but text (see `lineInk`). */
