@@ -1,4 +1,5 @@
 import type { Gray, Mask } from './gray.js';
+import { histogramQuantile } from './histogram.js';
 
 /** How a line the ruling search found is inked along its length (see `lineInk`). */
 export interface LineInk {
@@ -59,9 +60,15 @@ export function lineInk(
     }
     peaks[t - start] = m;
   }
-  const measured = [...peaks].filter((v) => v >= 0).sort((a, b) => a - b);
-  if (measured.length === 0) return { share: 1, ends: 1 };
-  const level = Math.max(floor, measured[Math.floor(measured.length * 0.75)]! / 2);
+  const hist = new Uint32Array(256);
+  let measured = 0;
+  for (const v of peaks) {
+    if (v < 0) continue;
+    hist[v]!++;
+    measured++;
+  }
+  if (measured === 0) return { share: 1, ends: 1 };
+  const level = Math.max(floor, histogramQuantile(hist, measured, 0.75) / 2);
   let inked = 0;
   let endInked = 0;
   let endSeen = 0;
@@ -80,7 +87,7 @@ export function lineInk(
       }
     }
   }
-  return { share: inked / measured.length, ends: endSeen === 0 ? 1 : endInked / endSeen };
+  return { share: inked / measured, ends: endSeen === 0 ? 1 : endInked / endSeen };
 }
 
 /** The part of each stretch between crossings, at either end, that `LineInk.ends` measures. */
